@@ -1,0 +1,216 @@
+"""Account, site and settings management for administrators."""
+
+import smtplib
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from wtforms import SelectChoice
+
+from certprep.admin.forms import InviteForm, MembershipForm, RolesForm, SettingsForm, SiteForm
+from certprep.admin.models import Setting, Site, SiteMember
+from certprep.admin.rules import check_keeps_an_admin
+from certprep.auth import accounts
+from certprep.auth.authz import role_required
+from certprep.auth.models import User
+from certprep.extensions import db
+from certprep.forms import EmptyForm
+from certprep.mail import mail_configured, send_mail
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def site_choices(blank: str | None = None) -> list[SelectChoice]:
+    sites = db.session.execute(select(Site.id, Site.name).order_by(Site.name)).all()
+    return ([SelectChoice(0, blank)] if blank else []) + [
+        SelectChoice(site.id, site.name) for site in sites
+    ]
+
+
+def deliver_link(user: User, endpoint: str, token: str, subject: str) -> str | None:
+    """Email the link when SMTP is set up; otherwise return it for the admin to pass on."""
+    url = url_for(endpoint, token=token, _external=True)
+    if mail_configured():
+        try:
+            send_mail(user.email, subject, f"Open this link to continue:\n\n{url}\n")
+        except (OSError, smtplib.SMTPException) as error:
+            current_app.logger.warning("could not send mail to user %s: %s", user.id, error)
+            flash("The email could not be sent; pass this link on yourself.", "warning")
+            return url
+        flash(f"The link was sent to {user.email}.", "success")
+        return None
+    return url
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    query = request.args.get("q", "").strip()
+    statement = select(User).order_by(User.full_name)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(User.email.like(pattern), User.full_name.ilike(pattern))
+        )
+    return render_template(
+        "admin/users.html", users=db.session.scalars(statement).all(), query=query
+    )
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@role_required("admin")
+def invite():
+    form = InviteForm()
+    form.site_id.choices = site_choices(blank="No site")
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(form.email.data, form.full_name.data, set(form.roles.data))
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            if form.site_id.data:
+                db.session.add(SiteMember(site_id=form.site_id.data, user=user))
+            token = accounts.issue_link(
+                user, "invite", hours=current_app.config["INVITE_TTL_HOURS"],
+                created_by=current_user,
+            )
+            db.session.commit()
+            link = deliver_link(user, "auth.accept_invite", token, "Your certprep invitation")
+            return render_template("admin/link.html", user=user, link=link, purpose="invite")
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.route("/users/<int:user_id>")
+@role_required("admin")
+def user(user_id):
+    person = db.get_or_404(User, user_id)
+    roles_form = RolesForm(roles=sorted(person.role_names))
+    membership_form = MembershipForm()
+    member_of = {m.site_id for m in db.session.scalars(
+        select(SiteMember).where(SiteMember.user_id == person.id)
+    )}
+    membership_form.site_id.choices = [
+        c for c in site_choices() if c.value not in member_of
+    ]
+    sites = db.session.scalars(
+        select(Site).where(Site.id.in_(member_of)).order_by(Site.name)
+    ).all()
+    return render_template(
+        "admin/user.html", person=person, roles_form=roles_form,
+        membership_form=membership_form, sites=sites, button=EmptyForm(),
+    )
+
+
+@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@role_required("admin")
+def set_roles(user_id):
+    person = db.get_or_404(User, user_id)
+    form = RolesForm()
+    if form.validate_on_submit():
+        roles = set(form.roles.data)
+        try:
+            check_keeps_an_admin(person, roles=roles)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            person.set_roles(roles)
+            db.session.commit()
+            flash(f"Roles of {person.full_name} saved.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required("admin")
+def set_active(user_id):
+    person = db.get_or_404(User, user_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        activate = request.form.get("active") == "1"
+        try:
+            check_keeps_an_admin(person, active=activate)
+        except accounts.AccountError as error:
+            flash(str(error), "error")
+        else:
+            person.active = activate
+            if not activate:
+                person.sign_out_everywhere()
+            db.session.commit()
+            state = "reactivated" if activate else "deactivated and signed out everywhere"
+            flash(f"{person.full_name} is {state}.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+@role_required("admin")
+def reset_link(user_id):
+    person = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.user", user_id=person.id))
+    purpose = "invite" if person.password_hash is None else "reset"
+    token = accounts.issue_link(
+        person, purpose, hours=current_app.config[f"{purpose.upper()}_TTL_HOURS"],
+        created_by=current_user,
+    )
+    db.session.commit()
+    endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
+    link = deliver_link(person, endpoint, token, "Set your certprep password")
+    return render_template("admin/link.html", user=person, link=link, purpose=purpose)
+
+
+@bp.route("/users/<int:user_id>/sites", methods=["POST"])
+@role_required("admin")
+def add_membership(user_id):
+    person = db.get_or_404(User, user_id)
+    form = MembershipForm()
+    form.site_id.choices = site_choices()
+    if form.validate_on_submit():
+        if db.session.get(SiteMember, (form.site_id.data, person.id)) is None:
+            db.session.add(SiteMember(site_id=form.site_id.data, user_id=person.id))
+            db.session.commit()
+        flash("Site membership saved.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/sites/<int:site_id>/remove", methods=["POST"])
+@role_required("admin")
+def remove_membership(user_id, site_id):
+    membership = db.get_or_404(SiteMember, (site_id, user_id))
+    if EmptyForm().validate_on_submit():
+        db.session.delete(membership)
+        db.session.commit()
+        flash("Removed from the site.", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@role_required("admin")
+def sites():
+    form = SiteForm()
+    if form.validate_on_submit():
+        name = form.name.data.strip()
+        if db.session.scalar(select(Site).where(Site.name == name)):
+            form.name.errors.append(f"A site called {name} already exists.")
+        else:
+            db.session.add(Site(name=name))
+            db.session.commit()
+            flash(f"Site {name} added.", "success")
+            return redirect(url_for("admin.sites"))
+    rows = db.session.execute(
+        select(Site, func.count(SiteMember.user_id))
+        .outerjoin(SiteMember)
+        .group_by(Site.id)
+        .order_by(Site.name)
+    ).all()
+    return render_template("admin/sites.html", form=form, sites=rows)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required("admin")
+def settings():
+    form = SettingsForm(self_registration=Setting.get("self_registration") == "on")
+    if form.validate_on_submit():
+        Setting.put("self_registration", "on" if form.self_registration.data else "off")
+        db.session.commit()
+        flash("Settings saved.", "success")
+        return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form)

@@ -1,0 +1,205 @@
+"""Signing in and out, first-run setup, self-registration, invites and password resets."""
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from certprep.admin.models import Setting
+from certprep.auth import accounts
+from certprep.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+    RegisterForm,
+    SetupForm,
+)
+from certprep.auth.models import User
+from certprep.auth.passwords import password_matches
+from certprep.extensions import db, limiter
+from certprep.forms import EmptyForm
+from certprep.timeutil import utcnow
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+def _login_email() -> str:
+    return "login:" + (request.form.get("email") or "").strip().lower()
+
+
+def _failed(response) -> bool:
+    # A successful login redirects; only failures count against the limits.
+    return response.status_code != 302
+
+
+def _login_limit(setting: str):
+    return lambda: current_app.config[setting]
+
+
+def start_session(user: User, remember: bool = False) -> None:
+    """Sign in with a fresh session, so nothing from before login carries over."""
+    session.clear()
+    login_user(user, remember=remember)
+    user.last_login_at = utcnow()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed,
+    scope="login-address",
+)
+@limiter.limit(
+    _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
+    key_func=_login_email, scope="login-account",
+)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is None or not password_matches(user.password_hash, form.password.data):
+            flash("The email or password is not right. Check both and try again.", "error")
+        elif not user.active:
+            flash("This account is deactivated. Ask your administrator to reactivate it.", "error")
+        else:
+            start_session(user, remember=form.remember.data)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")) or url_for("dashboard.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    if accounts.admin_exists():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data,
+                form.full_name.data,
+                {"admin"},
+                password=form.password.data,
+                credentials=form.credentials.data,
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.flush()
+            start_session(user)
+            db.session.commit()
+            flash("Your administrator account is ready. Next, invite your team.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if Setting.get("self_registration") != "on":
+        return render_template("auth/registration_closed.html"), 403
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(
+                form.email.data,
+                form.full_name.data,
+                {"nurse"},
+                password=form.password.data,
+                credentials=form.credentials.data,
+            )
+        except accounts.AccountError as error:
+            form.email.errors.append(str(error))
+        else:
+            db.session.flush()
+            start_session(user)
+            db.session.commit()
+            flash("Welcome to certprep. Your nurse account is ready.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    form.known_email, form.known_name = current_user.email, current_user.full_name
+    if form.validate_on_submit():
+        if not password_matches(current_user.password_hash, form.current.data):
+            form.current.errors.append("This is not your current password.")
+        else:
+            accounts.set_password(current_user, form.password.data)
+            start_session(current_user)  # other devices are signed out; this one stays in
+            db.session.commit()
+            flash("Your password is changed. Other devices have been signed out.", "success")
+            return redirect(url_for("dashboard.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token):
+    link = accounts.find_link(token, "invite")
+    if link is None:
+        return render_template("auth/link_invalid.html", purpose="invite"), 404
+    user = link.user
+    form = ProfileForm(obj=user if request.method == "GET" else None)
+    form.known_email, form.known_name = user.email, user.full_name
+    if form.validate_on_submit():
+        user.full_name = form.full_name.data.strip()
+        user.credentials = (form.credentials.data or "").strip()
+        accounts.set_password(user, form.password.data)
+        link.used_at = utcnow()
+        start_session(user)
+        db.session.commit()
+        flash("Your account is ready.", "success")
+        return redirect(url_for("dashboard.index"))
+    return render_template("auth/accept_invite.html", form=form, user=user)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    link = accounts.find_link(token, "reset")
+    if link is None:
+        return render_template("auth/link_invalid.html", purpose="reset"), 404
+    form = NewPasswordForm()
+    form.known_email, form.known_name = link.user.email, link.user.full_name
+    if form.validate_on_submit():
+        accounts.set_password(link.user, form.password.data)
+        link.used_at = utcnow()
+        db.session.commit()
+        flash("Your password is set. Sign in with it now.", "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, user=link.user)

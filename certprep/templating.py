@@ -1,0 +1,16 @@
+"""Values and filters every template may use."""
+
+from flask import Flask
+
+from certprep.auth.models import ROLE_LABELS
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def globals_for_templates():
+        from certprep.admin.models import Setting
+
+        return {
+            "role_labels": ROLE_LABELS,
+            "registration_open": lambda: Setting.get("self_registration") == "on",
+        }

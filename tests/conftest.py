@@ -1,0 +1,159 @@
+"""Fixtures every test uses: a fresh app and database, a client, and factories for data.
+
+The suite runs on SQLite by default. With CERTPREP_TEST_DATABASE_URL set (``make
+test-postgres`` sets it) the same tests run on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from sqlalchemy import text
+
+from certprep import create_app
+from certprep.auth import accounts
+from certprep.extensions import db
+
+PASSWORD = "steady-lantern-47"
+ADMIN_EMAIL = "admin@example.com"
+TEST_DATABASE_URL = os.environ.get("CERTPREP_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url, tmp_path_factory):
+    """Create the tables once per run; each test then empties them."""
+    app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def test_config(database_url: str, instance_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; production uses scrypt
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "SERVER_NAME": "certprep.test",
+    }
+
+
+def empty_tables() -> None:
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def make_app(_schema, tmp_path):
+    """Build an app on the test database with extra settings; tables start empty."""
+    made = []
+
+    def build(**settings):
+        app = create_app({**test_config(_schema, tmp_path), **settings})
+        made.append(app)
+        return app
+
+    yield build
+    for app in made:
+        with app.app_context():
+            db.session.remove()
+            empty_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def empty_app(make_app):
+    """An installation on its first run: no administrator yet."""
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def app(empty_app):
+    """An installation with one administrator, as it is after setup."""
+    accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
+    db.session.commit()
+    return empty_app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(app):
+    """Factory: make_user("nurse", "supervisor", email=...) -> User with PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles, email=None, password=PASSWORD, active=True, name=None):
+        number = next(counter)
+        user = accounts.create_user(
+            email or f"user{number}@example.com",
+            name or f"Test Person {number}",
+            set(roles or ("nurse",)),
+            password=password,
+        )
+        user.active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def csrf_from(client, path: str = "/login") -> str:
+    """The CSRF token a real browser would find on `path` (or, for a POST-only URL, on /)."""
+    for page in (path, "/", "/login"):
+        match = CSRF.search(client.get(page).get_data(as_text=True))
+        if match:
+            return match.group(1)
+    raise AssertionError(f"no CSRF token on {path}")
+
+
+def post_form(client, path: str, data: dict, *, form_page: str | None = None, **kwargs):
+    """POST like a browser: with the CSRF token from the page that shows the form."""
+    token = csrf_from(client, form_page or path)
+    return client.post(path, data={"csrf_token": token, **data}, **kwargs)
+
+
+def login(client, email: str, password: str = PASSWORD):
+    return post_form(client, "/login", {"email": email, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Sign the test client in as a new user with these roles; returns the user."""
+
+    def sign_in(*roles, **kwargs):
+        user = make_user(*roles, **kwargs)
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return sign_in
