@@ -10,6 +10,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from certprep import create_app
@@ -50,6 +51,18 @@ def test_config(database_url: str, instance_path) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    Tests hold an app context open to use the database; without this, requests would
+    share its `g` and database session with the test and with each other.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def empty_tables() -> None:
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
@@ -67,6 +80,7 @@ def make_app(_schema, tmp_path):
 
     def build(**settings):
         app = create_app({**test_config(_schema, tmp_path), **settings})
+        app.test_client_class = IsolatedClient
         made.append(app)
         return app
 
@@ -74,7 +88,8 @@ def make_app(_schema, tmp_path):
     for app in made:
         with app.app_context():
             db.session.remove()
-            empty_tables()
+            if app.config["SQLALCHEMY_DATABASE_URI"] == _schema:
+                empty_tables()
             db.engine.dispose()
 
 
@@ -130,8 +145,9 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 def csrf_from(client, path: str = "/login") -> str:
     """The CSRF token a real browser would find on `path` (or, for a POST-only URL, on /)."""
     for page in (path, "/", "/login"):
-        match = CSRF.search(client.get(page).get_data(as_text=True))
-        if match:
+        response = client.get(page)
+        match = CSRF.search(response.get_data(as_text=True))
+        if response.status_code == 200 and match:
             return match.group(1)
     raise AssertionError(f"no CSRF token on {path}")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -40,7 +41,7 @@ class Setting(db.Model):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
 
-    DEFAULTS = {"self_registration": "on"}
+    DEFAULTS: ClassVar[dict[str, str]] = {"self_registration": "on"}
 
     @classmethod
     def get(cls, key: str) -> str:

@@ -35,7 +35,8 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
     full_name: Mapped[str] = mapped_column(String(120))
     credentials: Mapped[str] = mapped_column(String(60), default="")
-    password_hash: Mapped[str | None] = mapped_column(String(255))  # None until an invite is accepted
+    # None until an invite is accepted.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
     # Flask-Login keeps this, not the id, in the session and remember cookie:

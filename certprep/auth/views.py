@@ -161,8 +161,9 @@ def change_password():
         if not password_matches(current_user.password_hash, form.current.data):
             form.current.errors.append("This is not your current password.")
         else:
-            accounts.set_password(current_user, form.password.data)
-            start_session(current_user)  # other devices are signed out; this one stays in
+            user = current_user._get_current_object()
+            accounts.set_password(user, form.password.data)
+            start_session(user)  # other devices are signed out; this one stays in
             db.session.commit()
             flash("Your password is changed. Other devices have been signed out.", "success")
             return redirect(url_for("dashboard.index"))

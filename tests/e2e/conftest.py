@@ -1,0 +1,116 @@
+"""A real server and Debian's Chromium, driven by Playwright.
+
+Without Chromium the browser tests are skipped with one line saying how to enable
+them; with CERTPREP_REQUIRE_BROWSER=1 (CI) a missing browser is a failure.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SKIP_REASON = (
+    f"browser tests skipped: no Chromium at {CHROMIUM}; install it with "
+    "`apt-get install -y chromium` (or set CHROMIUM_PATH) to run them"
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    browser_items = [item for item in items if "e2e" in item.nodeid.split("/")]
+    for item in browser_items:
+        item.add_marker(pytest.mark.browser)
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CERTPREP_REQUIRE_BROWSER") == "1":
+        raise pytest.UsageError(f"Chromium is required here but missing at {CHROMIUM}")
+    for item in browser_items:
+        item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """certprep under gunicorn on a free loopback port, with its own empty database."""
+    port = free_port()
+    bin_dir = Path(sys.executable).parent
+    env = {
+        **os.environ,
+        "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
+        "CERTPREP_SECRET_KEY": "e2e-secret-key",
+    }
+    env.pop("CERTPREP_TEST_DATABASE_URL", None)
+    subprocess.run(
+        [bin_dir / "flask", "--app", "certprep", "db", "upgrade"],
+        env=env, check=True, capture_output=True,
+    )
+    server = subprocess.Popen(
+        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "certprep:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2):  # noqa: S310
+                break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
+            time.sleep(0.2)
+    yield base
+    server.terminate()
+    server.wait(timeout=10)
+    server.stderr.close()
+
+
+@pytest.fixture
+def shoot(page):
+    """Save a full-page screenshot under test-results/screenshots/ for a person to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    return take
+
+
+def pytest_report_header(config):
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        return SKIP_REASON
+    return f"browser tests: Chromium at {CHROMIUM}"

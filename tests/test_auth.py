@@ -1,0 +1,330 @@
+"""Signing in and out, setup, registration, passwords, links and rate limits."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from certprep.admin.models import Setting
+from certprep.auth import accounts
+from certprep.auth.models import OneTimeLink, User
+from certprep.auth.passwords import password_problem
+from certprep.extensions import db
+from certprep.timeutil import utcnow
+from tests.conftest import ADMIN_EMAIL, PASSWORD, csrf_from, login, post_form
+
+NEW_PASSWORD = "quiet-harbour-93"
+
+
+# First run -----------------------------------------------------------------
+
+
+def test_first_run_leads_every_page_to_setup(empty_app):
+    client = empty_app.test_client()
+    for path in ("/", "/login", "/admin/users"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith("/setup")
+    assert client.get("/healthz").status_code == 200
+
+
+def test_setup_creates_the_first_admin_then_disappears(empty_app):
+    client = empty_app.test_client()
+    page = client.get("/setup").get_data(as_text=True)
+    assert "Create the first administrator" in page
+    response = post_form(client, "/setup", {
+        "full_name": "Robin Reyes", "credentials": "RN, MSN", "email": "Robin@Clinic.example",
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    user = User.by_email("robin@clinic.example")
+    assert user.role_names == {"admin"} and user.email == "robin@clinic.example"
+    assert client.get("/admin/users").status_code == 200  # signed in as the new admin
+    assert client.get("/setup").status_code == 404
+    other = empty_app.test_client()
+    assert other.get("/setup").status_code == 404
+
+
+def test_setup_refuses_a_weak_password(empty_app):
+    client = empty_app.test_client()
+    response = post_form(client, "/setup", {
+        "full_name": "Robin Reyes", "email": "robin@clinic.example",
+        "password": "password123", "confirm": "password123",
+    })
+    assert response.status_code == 200
+    assert "most common" in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None
+
+
+# Password rule ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("short1!", "at least 10 characters"),
+        ("1234567890", "most common"),
+        ("qwertyuiop", "most common"),
+        ("aaaaaaaaaaaa", "most common"),
+        ("robinreyes2026", "name or email"),
+    ],
+)
+def test_password_rule_says_why(password, reason):
+    problem = password_problem(password, email="robin@example.com", full_name="Robin Reyes")
+    assert reason in problem
+
+
+def test_password_rule_accepts_a_good_password():
+    assert password_problem(NEW_PASSWORD, email="robin@example.com", full_name="Robin") is None
+
+
+# Login and logout ---------------------------------------------------------
+
+
+def test_login_and_logout(client):
+    assert client.get("/").status_code == 302
+    response = login(client, "ADMIN@example.com")  # emails are case-insensitive
+    assert response.status_code == 302 and response.headers["Location"].endswith("/")
+    assert client.get("/").status_code == 200
+    assert User.by_email(ADMIN_EMAIL).last_login_at is not None
+    response = post_form(client, "/logout", {})
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_logout_by_get_is_refused(client):
+    login(client, ADMIN_EMAIL)
+    assert client.get("/logout").status_code == 405
+    assert client.get("/").status_code == 200
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client):
+    response = login(client, ADMIN_EMAIL, "not-the-password")
+    assert response.status_code == 200
+    assert "email or password is not right" in response.get_data(as_text=True)
+
+
+def test_post_without_csrf_token_gets_400(client):
+    response = client.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD})
+    assert response.status_code == 400
+    assert "Reload the page" in response.get_data(as_text=True)
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/admin/users", "/admin/users"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_is_followed_only_on_this_site(client, next_url, lands_on):
+    token = csrf_from(client)
+    response = client.post(
+        "/login",
+        query_string={"next": next_url},
+        data={"csrf_token": token, "email": ADMIN_EMAIL, "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == lands_on
+
+
+def test_session_is_renewed_at_login(client):
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
+    login(client, ADMIN_EMAIL)
+    with client.session_transaction() as session:
+        assert "planted" not in session
+
+
+def test_remember_me_sets_a_lasting_cookie(client):
+    token = csrf_from(client)
+    response = client.post("/login", data={
+        "csrf_token": token, "email": ADMIN_EMAIL, "password": PASSWORD, "remember": "y",
+    })
+    cookies = response.headers.getlist("Set-Cookie")
+    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+
+
+# Deactivation -------------------------------------------------------------
+
+
+def test_deactivated_user_cannot_log_in(client, make_user):
+    nurse = make_user("nurse", active=False)
+    response = login(client, nurse.email)
+    assert response.status_code == 200
+    assert "deactivated" in response.get_data(as_text=True)
+
+
+def test_deactivation_ends_existing_sessions(app, make_user):
+    nurse = make_user("nurse")
+    nurse_client = app.test_client()
+    login(nurse_client, nurse.email)
+    assert nurse_client.get("/").status_code == 200
+    admin_client = app.test_client()
+    login(admin_client, ADMIN_EMAIL)
+    post_form(admin_client, f"/admin/users/{nurse.id}/active", {"active": "0"},
+              form_page=f"/admin/users/{nurse.id}")
+    response = nurse_client.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# Registration ----------------------------------------------------------------
+
+
+def test_nurse_can_self_register(client):
+    response = post_form(client, "/register", {
+        "full_name": "Sam Okafor", "credentials": "RN, BSN", "email": "sam@example.org",
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert User.by_email("sam@example.org").role_names == {"nurse"}
+
+
+def test_registration_refuses_a_duplicate_email(client):
+    response = post_form(client, "/register", {
+        "full_name": "Someone", "email": ADMIN_EMAIL.upper(),
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert "already exists" in response.get_data(as_text=True)
+
+
+def test_registration_can_be_switched_off(client):
+    Setting.put("self_registration", "off")
+    db.session.commit()
+    assert client.get("/register").status_code == 403
+    assert "by invitation" in client.get("/register").get_data(as_text=True)
+    assert "Create a nurse account" not in client.get("/login").get_data(as_text=True)
+
+
+# Change password ---------------------------------------------------------------
+
+
+def test_change_password_signs_out_other_devices(app, make_user):
+    nurse = make_user("nurse")
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, nurse.email)
+    login(phone, nurse.email)
+    response = post_form(laptop, "/account/password", {
+        "current": PASSWORD, "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
+    assert login(app.test_client(), nurse.email, NEW_PASSWORD).status_code == 302
+
+
+def test_change_password_needs_the_current_one(client, login_as):
+    login_as("nurse")
+    response = post_form(client, "/account/password", {
+        "current": "wrong-password-1", "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert "not your current password" in response.get_data(as_text=True)
+
+
+# Invites and resets ------------------------------------------------------------
+
+
+def test_invite_link_works_once(app):
+    user = accounts.create_user("new@example.org", "Jo Invitee", {"supervisor"})
+    token = accounts.issue_link(user, "invite", hours=72)
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/invite/{token}").status_code == 200
+    response = post_form(client, f"/invite/{token}", {
+        "full_name": "Jo Invitee", "credentials": "RN-BC", "password": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert client.get("/").status_code == 200
+    assert app.test_client().get(f"/invite/{token}").status_code == 404
+
+
+def test_expired_link_is_refused(app, make_user):
+    nurse = make_user("nurse")
+    token = accounts.issue_link(nurse, "reset", hours=2)
+    link = db.session.scalar(select(OneTimeLink))
+    link.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    response = app.test_client().get(f"/reset/{token}")
+    assert response.status_code == 404
+    assert "no longer works" in response.get_data(as_text=True)
+
+
+def test_reset_link_sets_password_once(app, make_user):
+    nurse = make_user("nurse")
+    token = accounts.issue_link(nurse, "reset", hours=2)
+    db.session.commit()
+    client = app.test_client()
+    response = post_form(client, f"/reset/{token}", {
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    })
+    assert response.status_code == 302
+    assert login(app.test_client(), nurse.email, NEW_PASSWORD).status_code == 302
+    assert client.get(f"/reset/{token}").status_code == 404
+
+
+def test_a_new_link_cancels_the_previous_one(app, make_user):
+    nurse = make_user("nurse")
+    first = accounts.issue_link(nurse, "reset", hours=2)
+    second = accounts.issue_link(nurse, "reset", hours=2)
+    db.session.commit()
+    client = app.test_client()
+    assert client.get(f"/reset/{first}").status_code == 404
+    assert client.get(f"/reset/{second}").status_code == 200
+
+
+def test_invite_link_is_not_a_reset_link(app):
+    user = accounts.create_user("x@example.org", "X Person", {"nurse"})
+    token = accounts.issue_link(user, "invite", hours=1)
+    db.session.commit()
+    assert app.test_client().get(f"/reset/{token}").status_code == 404
+
+
+def test_only_the_hash_of_a_link_is_stored(app, make_user):
+    nurse = make_user("nurse")
+    token = accounts.issue_link(nurse, "reset", hours=2)
+    db.session.commit()
+    assert db.session.scalar(select(OneTimeLink.token_hash)) != token
+
+
+# Rate limiting ---------------------------------------------------------------
+
+
+def test_login_attempts_are_limited_per_account(make_app):
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    with app.app_context():
+        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    for _ in range(3):
+        assert login(client, ADMIN_EMAIL, "wrong-password-x").status_code == 200
+    response = login(client, ADMIN_EMAIL, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many attempts" in response.get_data(as_text=True)
+    # Another account from the same address is not affected.
+    assert login(client, "other@example.com", "wrong-password-x").status_code == 200
+
+
+def test_login_attempts_are_limited_per_address(make_app):
+    app = make_app(LOGIN_LIMIT_PER_ADDRESS="4 per 15 minutes")
+    with app.app_context():
+        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
+        db.session.commit()
+    client = app.test_client()
+    for number in range(4):
+        assert login(client, f"guess{number}@example.com", "wrong-password-x").status_code == 200
+    assert login(client, "guess9@example.com", "wrong-password-x").status_code == 429
+
+
+def test_successful_logins_do_not_use_up_the_limit(make_app):
+    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
+    with app.app_context():
+        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
+        db.session.commit()
+    for _ in range(4):
+        client = app.test_client()
+        assert login(client, ADMIN_EMAIL).status_code == 302
