@@ -6,6 +6,10 @@ from certprep.auth.models import ROLE_LABELS
 
 
 def init_app(app: Flask) -> None:
+    from certprep.bank.richtext import to_html
+
+    app.add_template_filter(to_html, "rich")
+
     @app.context_processor
     def globals_for_templates():
         from certprep.admin.models import Setting

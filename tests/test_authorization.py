@@ -7,8 +7,18 @@ import pytest
 
 from certprep import create_app
 from certprep.admin.models import Site, SiteMember
+from certprep.bank import formats
+from certprep.bank.importer import import_result
+from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
 from tests.conftest import csrf_from, login
+
+SAMPLE_GIFT = "::q1:: Which is an opioid antagonist? {=naloxone ~morphine ~fentanyl}\n"
+# The smallest valid PNG: 1x1 pixel.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 ROLES = ("anonymous", "nurse", "supervisor", "educator", "admin")
 
@@ -51,6 +61,19 @@ TABLE = {
     "admin.sites": ("GET", only("admin")),
     "admin.settings": ("GET", only("admin")),
     "bank.sets": ("GET", only("educator", "admin")),
+    "bank.upload": ("GET", only("educator", "admin")),
+    "bank.preview": ("GET", only("educator", "admin", ok=404)),  # another person's upload
+    "bank.confirm_upload": ("POST", only("educator", "admin", ok=404)),
+    "bank.cancel_upload": ("POST", only("educator", "admin", ok=404)),
+    "bank.csv_template": ("GET", only("educator", "admin")),
+    "bank.show_set": ("GET", only("educator", "admin")),
+    "bank.set_status": ("POST", only("educator", "admin", ok=302)),
+    "bank.export": ("GET", only("educator", "admin")),
+    "bank.show_question": ("GET", only("educator", "admin")),
+    "bank.edit_question": ("GET", only("educator", "admin")),
+    "bank.retire_question": ("POST", only("educator", "admin", ok=302)),
+    # Images of a published set: every signed-in person (nurses see them in questions).
+    "bank.media": ("GET", SIGNED_IN),
 }
 
 
@@ -62,14 +85,25 @@ def test_every_route_is_in_the_table():
 
 
 @pytest.fixture
-def target(app, make_user):
-    """The things URLs point at: a nurse to manage and a site she belongs to."""
+def target(app, make_user, tmp_path):
+    """The things URLs point at: a nurse and her site, a published set with an image,
+    and an upload that belongs to someone else."""
     nurse = make_user("nurse", email="target@example.com")
     site = Site(name="North Clinic")
     db.session.add_all([site, SiteMember(site=site, user=nurse)])
+    owner = make_user("educator", email="owner@example.com")
+    result = formats.parse(SAMPLE_GIFT, format="gift")
+    report = import_result(result, title="Sample", status="published")
+    db.session.add(Media(set_id=report.question_set.id, name="dot.png",
+                         content_type="image/png", data=PNG))
+    pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
+                            format="gift", title="", data=SAMPLE_GIFT.encode())
+    db.session.add(pending)
     db.session.commit()
-    return {"user_id": nurse.id, "site_id": site.id, "token": "not-a-real-token",
-            "filename": "app.css"}
+    question = report.question_set.questions[0]
+    return {"user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
+            "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
+            "export_format": "gift", "name": "dot.png"}
 
 
 def url_for_rule(app, endpoint, values):
@@ -85,7 +119,7 @@ def url_for_rule(app, endpoint, values):
 def test_route_answers_each_role(app, client, make_user, target, endpoint, role):
     method, expected = TABLE[endpoint]
     if role != "anonymous":
-        user = make_user(role)
+        user = make_user(role, email=f"{role}-under-test@example.com")
         assert login(client, user.email).status_code == 302
     url = url_for_rule(app, endpoint, target)
     if method == "GET":

@@ -99,6 +99,8 @@ class ParseResult:
     questions: list[ParsedQuestion] = field(default_factory=list)
     errors: list[ParseError] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)  # in order of first appearance
+    # The set a native file declares: {"id", "title", "description"}; empty for others.
+    set_info: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,63 @@
+"""Editing one question: content as GIFT text, metadata as fields, a new version on save."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from certprep.bank.formats import gift
+from certprep.bank.formats.records import ParsedQuestion
+from certprep.bank.importer import add_version, content_hash, content_of, sanitised
+from certprep.bank.models import Question
+
+
+def fill_form(form, record: ParsedQuestion) -> None:
+    form.source.data = gift.dump([dataclasses.replace(record, category=None, tags=[],
+                                                      external_id=None)]).strip()
+    form.scenario.data = record.scenario
+    form.domain.data = record.domain or ""
+    form.subdomain.data = record.subdomain or ""
+    form.difficulty.data = record.difficulty or ""
+    form.tags.data = ", ".join(record.tags)
+    form.references.data = "\n".join(record.references)
+
+
+def from_form(form) -> tuple[ParsedQuestion | None, list[str]]:
+    """The edited question, or messages naming the line of the GIFT text to fix."""
+    result = gift.parse(form.source.data.replace("\r\n", "\n"))
+    errors = [f"Line {e.line}: {e.message}" for e in result.errors]
+    gradable = [q for q in result.questions if q.importable]
+    if not errors and len(result.questions) != 1:
+        errors.append(f"Write exactly one question (found {len(result.questions)}); a blank "
+                      "line separates questions in GIFT, so remove blank lines.")
+    elif not errors and not gradable:
+        kind = result.questions[0].kind
+        errors.append(f"This reads as a {kind.replace('_', ' ')}, which cannot be graded; "
+                      "give the answers in braces, e.g. {=right ~wrong}.")
+    if errors:
+        return None, errors
+    question = gradable[0]
+    question.scenario = (form.scenario.data or "").strip()
+    question.domain = form.domain.data or None
+    question.subdomain = (form.subdomain.data or "").strip() or None
+    question.difficulty = form.difficulty.data or None
+    question.tags = [t.strip() for t in (form.tags.data or "").split(",") if t.strip()]
+    question.references = [r.strip() for r in (form.references.data or "").splitlines()
+                           if r.strip()]
+    return question, []
+
+
+def save_edit(question: Question, edited: ParsedQuestion, user_id: int, note: str) -> bool:
+    """Add a version when the content differs from the current one; True when it did."""
+    current = question.current
+    edited = sanitised(edited, {})
+    edited.external_id = question.external_id
+    edited.case_id = current.content.get("case_id") if edited.scenario else None
+    edited.category = current.content.get("category")
+    edited.name = current.content.get("name") or edited.name
+    meta = (edited.domain, edited.subdomain, edited.difficulty)
+    content = content_of(edited)
+    digest = content_hash(edited.kind, meta, content)
+    if digest == current.content_hash:
+        return False
+    add_version(question, edited.kind, meta, content, digest, user_id, note or "edited")
+    return True

@@ -1,0 +1,28 @@
+"""Which questions a nurse can practise: current versions in published sets, not retired."""
+
+from sqlalchemy import func, select
+
+from certprep.bank.models import Question, QuestionSet, QuestionVersion
+from certprep.extensions import db
+
+
+def practice_counts() -> dict:
+    """{"questions", "sets", "by_domain": {domain: count}} over what nurses may see."""
+    rows = db.session.execute(
+        select(QuestionVersion.domain, func.count(Question.id),
+               func.count(func.distinct(Question.set_id)))
+        .join(Question, Question.current_version_id == QuestionVersion.id)
+        .join(QuestionSet, QuestionSet.id == Question.set_id)
+        .where(QuestionSet.status == "published", Question.retired.is_(False))
+        .group_by(QuestionVersion.domain)
+    ).all()
+    sets = db.session.scalar(
+        select(func.count(func.distinct(Question.set_id)))
+        .join(QuestionSet, QuestionSet.id == Question.set_id)
+        .where(QuestionSet.status == "published", Question.retired.is_(False))
+    )
+    return {
+        "questions": sum(row[1] for row in rows),
+        "sets": sets or 0,
+        "by_domain": {row[0]: row[1] for row in rows},
+    }

@@ -1,0 +1,82 @@
+"""GIFT and Aiken readers against the shared conformance corpus (expected_summary.json).
+
+`questions` counts what Moodle 4.5 would import: every non-category question,
+descriptions and essays included; category switches are not questions, and a
+question with an error is not imported.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from certprep.bank.formats import aiken, gift
+from certprep.bank.formats.records import KINDS, NotUtf8, decode_upload
+
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
+SUMMARY = CORPUS / "expected_summary.json"
+
+if not SUMMARY.is_file():
+    pytest.skip(
+        f"conformance corpus not found at {CORPUS} (expected_summary.json missing)",
+        allow_module_level=True,
+    )
+
+PARSERS = {"gift": gift.parse, "aiken": aiken.parse}
+
+# Moodle qtype names in expected_summary.json -> our kinds.
+MOODLE_KINDS = {
+    "multichoice": "single_choice",
+    "multichoice(multi)": "multiple_response",
+    "truefalse": "true_false",
+    "shortanswer": "short_answer",
+    "numerical": "numerical",
+    "match": "matching",
+    "essay": "essay",
+    "description": "description",
+}
+
+
+def entries() -> list[tuple[str, dict]]:
+    """The gift and aiken entries of expected_summary.json, in file order."""
+    files = json.loads(SUMMARY.read_text(encoding="utf-8"))["files"]
+    return [(name, entry) for name, entry in files.items() if entry.get("format") in PARSERS]
+
+
+ENTRIES = entries()
+
+
+def expected_kinds(types: dict[str, int]) -> Counter[str]:
+    """Map Moodle type counts onto our kinds; unknown types count as 'other'."""
+    kinds: Counter[str] = Counter()
+    for moodle_type, count in types.items():
+        kinds[MOODLE_KINDS.get(moodle_type, "other")] += count
+    return kinds
+
+
+def test_corpus_has_gift_and_aiken_entries():
+    formats = Counter(entry["format"] for _, entry in ENTRIES)
+    assert formats["gift"] > 0 and formats["aiken"] > 0
+
+
+@pytest.mark.parametrize(("name", "entry"), ENTRIES, ids=[name for name, _ in ENTRIES])
+def test_conformance(name, entry):
+    data = (CORPUS / name).read_bytes()
+    if entry.get("reject"):
+        with pytest.raises(NotUtf8):
+            decode_upload(data)
+        return
+    result = PARSERS[entry["format"]](decode_upload(data))
+    assert result.format == entry["format"]
+    kinds = Counter(question.kind for question in result.questions)
+    assert set(kinds) <= set(KINDS)
+    assert len(result.questions) == entry["questions"]
+    assert kinds == expected_kinds(entry.get("types", {}))
+    if entry["format"] == "gift":
+        assert result.categories == entry.get("categories", [])
+        assert result.errors == []
+    else:
+        assert [error.message for error in result.errors] == entry.get("errors", [])

@@ -1,0 +1,210 @@
+"""Educators upload, preview, import, browse, edit, retire and export question sets."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from certprep.bank.formats import csv_format, gift
+from certprep.bank.models import PendingUpload, Question, QuestionSet, QuestionVersion
+from certprep.extensions import db
+from tests.conftest import post_form
+
+GOOD_GIFT = """// [id:nal-1] [tag:naloxone]
+::Naloxone:: A person on an opioid infusion is unrousable with a respiratory rate of 6. \
+Which drug reverses the opioid? {
+  =naloxone#Correct: a competitive mu antagonist.
+  ~flumazenil#Reverses benzodiazepines, not opioids.
+  ~atropine#Treats bradycardia.
+  ####Naloxone reverses opioid-induced respiratory depression.
+}
+
+// [id:apap-1]
+Acetaminophen maximum for a healthy adult in mg per day? {#4000:0}
+
+Describe your approach to a person with chronic pain. {}
+"""
+BROKEN_GIFT = "Q1 {=a ~b}\n\nQ2 {=a ~%33%b}\n\nQ3 {=a ~b\n"
+
+
+def upload(client, data: bytes, filename="questions.gift", **fields):
+    return post_form(client, "/bank/upload", {
+        "file": (io.BytesIO(data), filename), "format": "auto", "title": "", **fields,
+    }, content_type="multipart/form-data")
+
+
+@pytest.fixture
+def educator(client, login_as):
+    return login_as("educator")
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_upload_preview_then_confirm_imports_the_set(client, educator):
+    response = upload(client, GOOD_GIFT.encode())
+    assert response.status_code == 302
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "3 questions found" in preview
+    assert "1 single choice" in preview and "1 numerical" in preview
+    assert "Line 12: essay — Essay questions need manual marking" in preview
+    assert "Which drug reverses the opioid?" in preview
+    assert "Correct: a competitive mu antagonist" not in preview  # no key in the nurse view
+    assert count(Question) == 0
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    confirmed = post_form(client, f"/bank/upload/{token}/confirm", {},
+                          form_page=f"/bank/upload/{token}", follow_redirects=True)
+    page = confirmed.get_data(as_text=True)
+    assert "2 new" in page and "1 skipped" in page
+    assert count(Question) == 2 and count(PendingUpload) == 0
+    question_set = db.session.scalar(select(QuestionSet))
+    assert question_set.status == "draft" and question_set.title == "questions"
+
+
+def test_errors_are_listed_with_lines_and_nothing_imports(client, educator):
+    response = upload(client, BROKEN_GIFT.encode(), title="Broken")
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Line 3: .*33", page)
+    assert "Line 5:" in page
+    assert "Import " not in page  # no import button
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    post_form(client, f"/bank/upload/{token}/confirm", {}, form_page=f"/bank/upload/{token}")
+    assert count(Question) == 0
+
+
+def test_cancel_leaves_nothing_behind(client, educator):
+    response = upload(client, GOOD_GIFT.encode())
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    post_form(client, f"/bank/upload/{token}/cancel", {}, form_page=f"/bank/upload/{token}")
+    assert count(PendingUpload) == 0 and count(QuestionSet) == 0
+    assert client.get(f"/bank/upload/{token}").status_code == 404
+
+
+def test_non_utf8_file_is_refused_with_that_message(client, educator):
+    response = upload(client, "Caf\xe9 {=oui ~non}".encode("cp1252"))
+    assert response.status_code == 200
+    assert "not UTF-8" in response.get_data(as_text=True)
+    assert count(PendingUpload) == 0
+
+
+def test_upload_over_the_size_limit_gets_413(make_app, make_user):
+    app = make_app(MAX_CONTENT_LENGTH=1000)
+    client = app.test_client()
+    from tests.conftest import login
+
+    user = make_user("educator", "admin")
+    login(client, user.email)
+    response = upload(client, b"x" * 5000)
+    assert response.status_code == 413
+    assert "larger than" in response.get_data(as_text=True)
+
+
+def test_script_in_an_html_question_never_reaches_the_page(client, educator):
+    attack = ('::x::[html]<p onclick="alert(1)">Pick one</p><script>alert(2)</script>'
+              '<img src=x onerror=alert(3)><a href="javascript:alert(4)">link</a>'
+              ' {=<b>safe</b> ~<iframe src="//evil.example"></iframe>other}\n')
+    response = upload(client, attack.encode())
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    body = page.split("<main", 1)[1]  # the layout's own script tag is in <head>
+    for bad in ("<script", "onclick", "onerror", "javascript:", "<iframe"):
+        assert bad not in body
+    assert "<b>safe</b>" in page
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    post_form(client, f"/bank/upload/{token}/confirm", {}, form_page=f"/bank/upload/{token}")
+    stored = db.session.scalar(select(QuestionVersion)).content
+    assert "<script" not in stored["text"] and "onclick" not in stored["text"]
+
+
+@pytest.fixture
+def imported(client, educator):
+    response = upload(client, GOOD_GIFT.encode(), title="Opioid safety")
+    token = response.headers["Location"].rsplit("/", 1)[1]
+    post_form(client, f"/bank/upload/{token}/confirm", {}, form_page=f"/bank/upload/{token}")
+    return db.session.scalar(select(QuestionSet))
+
+
+def test_browse_and_search_a_set(client, imported):
+    page = client.get(f"/bank/sets/{imported.id}").get_data(as_text=True)
+    assert "nal-1" in page and "apap-1" in page
+    page = client.get(f"/bank/sets/{imported.id}?q=flumazenil").get_data(as_text=True)
+    assert "nal-1" in page and "apap-1" not in page
+    assert "Opioid safety" in client.get("/bank/").get_data(as_text=True)
+
+
+def test_edit_makes_a_new_version_and_keeps_the_old(client, imported):
+    question = db.session.scalar(select(Question).where(Question.external_id == "nal-1"))
+    form_page = f"/bank/questions/{question.id}/edit"
+    source = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>",
+                       client.get(form_page).get_data(as_text=True), re.S).group(1)
+    import html
+
+    source = html.unescape(source).replace("unrousable", "not rousable")
+    response = post_form(client, form_page, {
+        "source": source, "domain": "interventions", "subdomain": "Adverse effects",
+        "difficulty": "easy", "tags": "naloxone, safety", "references": "ASPMN 2011",
+        "note": "wording",
+    })
+    assert response.status_code == 302
+    db.session.expire_all()
+    question = db.session.get(Question, question.id)
+    assert [v.number for v in question.versions] == [1, 2]
+    assert "not rousable" in question.current.content["text"]
+    assert question.current.domain == "interventions"
+    assert "unrousable" in question.versions[0].content["text"]
+
+
+def test_edit_refuses_invalid_gift_with_the_line(client, imported):
+    question = db.session.scalar(select(Question).where(Question.external_id == "nal-1"))
+    response = post_form(client, f"/bank/questions/{question.id}/edit",
+                         {"source": "Which? {=a ~%33%b}"})
+    assert response.status_code == 200
+    assert "Line 1:" in response.get_data(as_text=True)
+    assert len(db.session.get(Question, question.id).versions) == 1
+
+
+def test_retire_and_restore(client, imported):
+    question = db.session.scalar(select(Question).where(Question.external_id == "nal-1"))
+    page = f"/bank/questions/{question.id}"
+    post_form(client, f"{page}/retire", {"retired": "1"}, form_page=page)
+    db.session.expire_all()
+    assert db.session.get(Question, question.id).retired
+    post_form(client, f"{page}/retire", {"retired": "0"}, form_page=page)
+    db.session.expire_all()
+    assert not db.session.get(Question, question.id).retired
+
+
+@pytest.mark.parametrize("export_format", ["gift", "moodle-xml", "native"])
+def test_export_downloads(client, imported, export_format):
+    response = client.get(f"/bank/sets/{imported.id}/export/{export_format}")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    assert "naloxone" in response.get_data(as_text=True)
+
+
+def test_gift_export_reimports_unchanged(client, imported, runner, tmp_path):
+    exported = client.get(f"/bank/sets/{imported.id}/export/gift").get_data(as_text=True)
+    again = gift.parse(exported)
+    assert again.errors == [] and len(again.questions) == 2
+    path = tmp_path / "again.gift"
+    path.write_text(exported)
+    result = runner.invoke(args=["bank", "import", str(path), "--set", "Opioid safety",
+                                 "--json"])
+    assert result.exit_code == 0
+    assert '"unchanged": 2' in result.output
+
+
+def test_csv_template_downloads_and_parses(client, educator):
+    response = client.get("/bank/template.csv")
+    assert response.mimetype == "text/csv"
+    parsed = csv_format.parse(response.get_data(as_text=True))
+    assert parsed.errors == [] and parsed.questions
+
+
+def test_publishing_a_set(client, imported):
+    page = f"/bank/sets/{imported.id}"
+    post_form(client, f"{page}/status", {"status": "published"}, form_page=page)
+    db.session.expire_all()
+    assert db.session.get(QuestionSet, imported.id).status == "published"
+    assert "2</strong> questions" in client.get("/").get_data(as_text=True)
