@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from certprep.bank.formats.records import KINDS, ParsedQuestion, ParseResult
 from certprep.bank.models import Media, Question, QuestionSet, QuestionVersion
@@ -154,7 +155,10 @@ def import_result(
         question_set.description = description or question_set.description
     report = ImportReport(question_set)
     media_urls = store_media(question_set, result, report)
-    existing = {q.external_id: q for q in question_set.questions}
+    existing = {q.external_id: q for q in db.session.scalars(
+        select(Question).where(Question.set_id == question_set.id)
+        .options(selectinload(Question.versions), selectinload(Question.current))
+    )}
     seen: set[str] = set()
     for position, parsed in enumerate(result.questions):
         if not parsed.importable:
@@ -193,7 +197,6 @@ def add_version(question, kind, meta, content, digest, user_id, note) -> Questio
         content=content, content_hash=digest, created_by_id=user_id, note=note,
     )
     question.versions.append(version)
-    db.session.flush()
     question.current = version
     return version
 

@@ -49,7 +49,11 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question_set: Mapped[QuestionSet] = relationship(back_populates="questions")
-    current: Mapped[QuestionVersion | None] = relationship(foreign_keys=[current_version_id])
+    # post_update: the row is inserted first and pointed at its version afterwards, so a
+    # whole file of new questions and versions is written in one flush.
+    current: Mapped[QuestionVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
     versions: Mapped[list[QuestionVersion]] = relationship(
         back_populates="question",
         foreign_keys="QuestionVersion.question_id",
