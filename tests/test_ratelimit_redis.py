@@ -47,7 +47,7 @@ def test_two_servers_share_the_limit(make_app, redis_settings):
     assert login(second.test_client(), ADMIN_EMAIL, PASSWORD).status_code == 429
     # ...because the counters are in Redis, not in this process.
     client = redis.Redis(*REDIS)
-    keys = client.keys(redis_settings["RATELIMIT_KEY_PREFIX"] + "*")
+    keys = client.keys(f"*{redis_settings['RATELIMIT_KEY_PREFIX']}*")
     assert keys
     client.delete(*keys)
     client.close()
