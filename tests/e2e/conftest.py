@@ -114,3 +114,17 @@ def pytest_report_header(config):
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         return SKIP_REASON
     return f"browser tests: Chromium at {CHROMIUM}"
+
+
+ADMIN_PASSWORD = "steady-lantern-47"
+
+
+def create_admin(page, base: str, email: str = "robin@clinic.example") -> None:
+    """First-run setup: an administrator (who may also edit the question bank)."""
+    page.goto(base + "/setup")
+    page.get_by_label("Full name").fill("Robin Reyes")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("New password").fill(ADMIN_PASSWORD)
+    page.get_by_label("Repeat the password").fill(ADMIN_PASSWORD)
+    page.get_by_role("button", name="Create administrator").click()
+    page.wait_for_url("**/admin/users")

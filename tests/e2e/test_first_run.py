@@ -4,6 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import create_admin
+
 ADMIN_PASSWORD = "steady-lantern-47"
 NURSE_PASSWORD = "quiet-harbour-93"
 
@@ -70,12 +72,7 @@ def test_setup_login_grant_role_logout(page, live_server, shoot):
 
 def test_phone_width_menu(page, live_server, shoot):
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server + "/setup")
-    page.get_by_label("Full name").fill("Robin Reyes")
-    page.get_by_label("Email").fill("robin@clinic.example")
-    page.get_by_label("New password").fill(ADMIN_PASSWORD)
-    page.get_by_label("Repeat the password").fill(ADMIN_PASSWORD)
-    page.get_by_role("button", name="Create administrator").click()
+    create_admin(page, live_server)
     menu = page.locator("details.nav-menu summary")
     expect(menu).to_be_visible()
     menu.click()
