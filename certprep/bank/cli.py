@@ -12,10 +12,11 @@ from sqlalchemy import func, select
 
 from certprep.bank import formats
 from certprep.bank.exporter import EXPORT_FORMATS, export_set
-from certprep.bank.formats.records import NotUtf8, ParseResult, decode_upload
+from certprep.bank.formats.records import NotUtf8, ParseResult
 from certprep.bank.importer import import_result, summary
 from certprep.bank.lint import lint, native_files
 from certprep.bank.models import QuestionSet
+from certprep.bank.packages import BadPackage, parse_upload
 from certprep.extensions import db
 
 bank = click.Group("bank", help="Import, export and check question sets.")
@@ -24,12 +25,11 @@ bank = click.Group("bank", help="Import, export and check question sets.")
 def read_and_parse(path: Path, file_format: str) -> ParseResult | str:
     """The parse result, or a message for a file that cannot be read as question text."""
     try:
-        text = decode_upload(path.read_bytes())
-    except NotUtf8 as error:
+        return parse_upload(path.read_bytes(), path.name, file_format)
+    except (NotUtf8, BadPackage) as error:
         return str(error)
     except OSError as error:
         return f"Cannot read {path}: {error.strerror}."
-    return formats.parse(text, format=file_format, filename=path.name)
 
 
 @bank.command("import")

@@ -21,10 +21,10 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from certprep.auth.authz import role_required
-from certprep.bank import blueprint, editing, formats
+from certprep.bank import blueprint, editing
 from certprep.bank.exporter import EXPORT_FORMATS, export_set
 from certprep.bank.formats import csv_format
-from certprep.bank.formats.records import NotUtf8, decode_upload
+from certprep.bank.formats.records import NotUtf8
 from certprep.bank.forms import QuestionForm, SetSearchForm, UploadForm
 from certprep.bank.importer import import_result, summary, to_record
 from certprep.bank.models import (
@@ -34,6 +34,7 @@ from certprep.bank.models import (
     QuestionSet,
     QuestionVersion,
 )
+from certprep.bank.packages import BadPackage, parse_upload
 from certprep.extensions import db
 from certprep.forms import EmptyForm
 from certprep.timeutil import utcnow
@@ -73,8 +74,8 @@ def upload():
         data = form.file.data.read()
         filename = PurePath(form.file.data.filename or "upload").name[:255]
         try:
-            decode_upload(data)
-        except NotUtf8 as error:
+            parse_upload(data, filename, form.format.data)
+        except (NotUtf8, BadPackage) as error:
             form.file.errors.append(str(error))
         else:
             db.session.execute(delete(PendingUpload).where(
@@ -100,8 +101,7 @@ def pending_or_404(token: str) -> PendingUpload:
 
 
 def parse_pending(pending: PendingUpload):
-    text = decode_upload(pending.data)
-    return formats.parse(text, format=pending.format, filename=pending.filename)
+    return parse_upload(pending.data, pending.filename, pending.format)
 
 
 @bp.route("/upload/<token>")

@@ -208,3 +208,14 @@ def test_publishing_a_set(client, imported):
     db.session.expire_all()
     assert db.session.get(QuestionSet, imported.id).status == "published"
     assert "2</strong> questions" in client.get("/").get_data(as_text=True)
+
+
+def test_a_canvas_zip_previews_and_imports(client, educator):
+    from tests.bank.test_packages import DATA, MANIFEST, zipped
+
+    data = zipped({"imsmanifest.xml": MANIFEST,
+                   "quiz/quiz.xml": (DATA / "sample.qti.xml").read_bytes()})
+    response = upload(client, data, filename="canvas-export.zip")
+    preview = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Read as <strong>qti</strong>" in preview and "1 question found" in preview
+    assert "Rubbing a bumped elbow" in preview
