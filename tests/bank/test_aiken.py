@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from certprep.bank.formats import aiken
 from certprep.bank.formats.records import Choice
+from tests.bank.linearity import assert_linear
 
 GOOD = """What is the chemical symbol for sodium?
 A. So
@@ -180,9 +179,10 @@ def test_never_raises(text):
         assert sum(choice.fraction for choice in question.choices) == 1.0
 
 
-def test_ten_thousand_questions_parse_quickly():
-    text = "\n".join(f"Question {i}?\nA) x\nB) y\nANSWER: B\n" for i in range(10_000))
-    started = time.perf_counter()
-    result = aiken.parse(text)
-    assert len(result.questions) == 10_000
-    assert time.perf_counter() - started < 3.0
+def many_questions(n: int) -> str:
+    return "\n".join(f"Question {i}?\nA) x\nB) y\nANSWER: B\n" for i in range(n))
+
+
+def test_ten_thousand_questions_parse_linearly():
+    assert len(aiken.parse(many_questions(10_000)).questions) == 10_000
+    assert_linear(aiken.parse, many_questions, n=2_500)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from certprep.bank.formats import csv_format
 from certprep.bank.formats.records import NumericAnswer
+from tests.bank.linearity import assert_linear
 
 FAST = settings(max_examples=200, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -232,22 +232,6 @@ def test_arbitrary_rows_never_raise(rows: list[list[str]]) -> None:
     lines = text.count("\n") + 1
     assert all(1 <= e.line <= lines for e in result.errors)
     assert all(1 <= q.line <= lines for q in result.questions)
-
-
-def seconds(parse, text: str) -> float:
-    """Best of three timings of one parse."""
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        parse(text)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
-
-
-def assert_linear(parse, make, n: int = 20000) -> None:
-    """Four times the input takes far less than sixteen times as long."""
-    small, large = seconds(parse, make(n)), seconds(parse, make(4 * n))
-    assert large < 10 * small + 0.05, (small, large)
 
 
 @pytest.mark.parametrize("make", [

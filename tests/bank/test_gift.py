@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +16,7 @@ from certprep.bank.formats.records import (
     ParsedQuestion,
     ParseResult,
 )
+from tests.bank.linearity import assert_linear
 
 
 def only(text: str) -> ParsedQuestion:
@@ -709,19 +709,23 @@ def test_any_text_round_trips_through_choices(stem, option, feedback, general, f
     assert without_line(again) == without_line(question)
 
 
-def test_ten_thousand_questions_parse_quickly():
-    block = "// [id:q{0}] [tag:t]\n::Q{0}::What is {0}?{{\n=right#yes\n~wrong#no\n~%50%x\n####y}}\n"
-    text = "\n".join(block.format(i) for i in range(10_000))
-    started = time.perf_counter()
-    result = gift.parse(text)
-    elapsed = time.perf_counter() - started
+BLOCK = "// [id:q{0}] [tag:t]\n::Q{0}::What is {0}?{{\n=right#yes\n~wrong#no\n~%50%x\n####y}}\n"
+
+
+def many_questions(n: int) -> str:
+    return "\n".join(BLOCK.format(i) for i in range(n))
+
+
+def one_block(n: int) -> str:
+    return "Q {\n" + "\n".join(f"~option {i}#feedback" for i in range(n)) + "\n=right}"
+
+
+def test_ten_thousand_questions_parse_linearly():
+    result = gift.parse(many_questions(10_000))
     assert len(result.questions) == 10_000 and result.errors == []
-    assert elapsed < 3.0
+    assert_linear(gift.parse, many_questions, n=2_500)
 
 
 def test_one_huge_block_is_linear():
-    text = "Q {\n" + "\n".join(f"~option {i}#feedback" for i in range(50_000)) + "\n=right}"
-    started = time.perf_counter()
-    question = only(text)
-    assert len(question.choices) == 50_001
-    assert time.perf_counter() - started < 3.0
+    assert len(only(one_block(50_000)).choices) == 50_001
+    assert_linear(gift.parse, one_block, n=12_500)

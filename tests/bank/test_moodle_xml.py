@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +16,7 @@ from certprep.bank.formats.records import (
     NumericAnswer,
     ParsedQuestion,
 )
+from tests.bank.linearity import assert_linear
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -442,22 +442,6 @@ def test_parsing_is_roughly_linear() -> None:
     one = question("multichoice", answer("a", "100") + answer("b"))
     result = moodle_xml.parse(quiz(*([one] * 5000)))
     assert len(result.questions) == 5000 and not result.errors
-
-
-def seconds(parse, text: str) -> float:
-    """Best of three timings of one parse."""
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        parse(text)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
-
-
-def assert_linear(parse, make, n: int = 20000) -> None:
-    """Four times the input takes far less than sixteen times as long."""
-    small, large = seconds(parse, make(n)), seconds(parse, make(4 * n))
-    assert large < 10 * small + 0.05, (small, large)
 
 
 @pytest.mark.parametrize("make", [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from certprep.bank.formats import native
 from certprep.bank.formats.records import Choice, MatchPair, NumericAnswer, ParsedQuestion
+from tests.bank.linearity import assert_linear
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -362,22 +362,6 @@ def test_arbitrary_question_mappings_never_raise(question: dict) -> None:
 def test_yes_and_no_stay_text(word: str) -> None:
     x = only(doc(q("x-1", "single_choice", OPTIONS.replace("feedback: Yes", f"feedback: {word}"))))
     assert x.choices[0].feedback == word
-
-
-def seconds(parse, text: str) -> float:
-    """Best of three timings of one parse."""
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        parse(text)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
-
-
-def assert_linear(parse, make, n: int = 20000) -> None:
-    """Four times the input takes far less than sixteen times as long."""
-    small, large = seconds(parse, make(n)), seconds(parse, make(4 * n))
-    assert large < 10 * small + 0.05, (small, large)
 
 
 @pytest.mark.parametrize("make", [

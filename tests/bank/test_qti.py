@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certprep.bank.formats import qti
 from certprep.bank.formats.records import MatchPair, NumericAnswer, ParsedQuestion
+from tests.bank.linearity import assert_linear
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -301,22 +300,6 @@ def test_xml_like_text_never_raises(text: str) -> None:
 def test_every_item_is_either_parsed_or_reported(items: list[str]) -> None:
     result = qti.parse(document(*items))
     assert len(result.questions) + len(result.errors) == len(items)
-
-
-def seconds(parse, text: str) -> float:
-    """Best of three timings of one parse."""
-    timings = []
-    for _ in range(3):
-        start = time.perf_counter()
-        parse(text)
-        timings.append(time.perf_counter() - start)
-    return min(timings)
-
-
-def assert_linear(parse, make, n: int = 20000) -> None:
-    """Four times the input takes far less than sixteen times as long."""
-    small, large = seconds(parse, make(n)), seconds(parse, make(4 * n))
-    assert large < 10 * small + 0.05, (small, large)
 
 
 @pytest.mark.parametrize("make", [
