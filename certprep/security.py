@@ -59,12 +59,13 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
+    headers = dict(HEADERS)
     if app.config["SESSION_COOKIE_SECURE"]:
-        HEADERS["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
 
     @app.after_request
     def set_security_headers(response):
-        for name, value in HEADERS.items():
+        for name, value in headers.items():
             response.headers.setdefault(name, value)
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")

@@ -110,3 +110,9 @@ def test_production_hashes_with_scrypt():
     from certprep.config import Defaults
 
     assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+
+
+def test_hsts_only_when_https_is_on(make_app):
+    assert "Strict-Transport-Security" not in make_app().test_client().get("/healthz").headers
+    secure = make_app(SESSION_COOKIE_SECURE=True).test_client().get("/healthz")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
