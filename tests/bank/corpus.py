@@ -17,3 +17,29 @@ def require_corpus() -> None:
     if os.environ.get("CERTPREP_REQUIRE_CONFORMANCE") == "1":
         raise RuntimeError(message)
     pytest.skip(message, allow_module_level=True)
+
+
+# Moodle qtype names in expected_summary.json -> certprep's kinds; anything else is "other".
+MOODLE_KINDS = {
+    "multichoice": "single_choice",
+    "multichoice(multi)": "multiple_response",
+    "truefalse": "true_false",
+    "shortanswer": "short_answer",
+    "numerical": "numerical",
+    "match": "matching",
+    "matching": "matching",
+    "essay": "essay",
+    "description": "description",
+    "multianswer": "cloze",
+    "cloze": "cloze",
+}
+# Canvas type names used by the qti1.2 entries -> certprep's kinds.
+QTI_KINDS = {
+    "multiple_choice": "single_choice",
+    "true_false": "true_false",
+    "multiple_answers": "multiple_response",
+    "matching": "matching",
+    "numeric": "numerical",
+    "short_answer": "short_answer",
+    "essay": "essay",
+}

@@ -6,21 +6,10 @@ from collections import Counter
 
 import pytest
 
-from tests.bank.corpus import CORPUS, SUMMARY, require_corpus
+from tests.bank.corpus import CORPUS, MOODLE_KINDS, QTI_KINDS, SUMMARY, require_corpus
 
 require_corpus()
 
-MOODLE_KINDS = {
-    "multichoice": "single_choice", "multichoice(multi)": "multiple_response",
-    "truefalse": "true_false", "shortanswer": "short_answer", "numerical": "numerical",
-    "match": "matching", "matching": "matching", "essay": "essay",
-    "description": "description", "multianswer": "cloze", "cloze": "cloze",
-}
-QTI_KINDS = {
-    "multiple_choice": "single_choice", "true_false": "true_false",
-    "multiple_answers": "multiple_response", "matching": "matching",
-    "numeric": "numerical", "short_answer": "short_answer", "essay": "essay",
-}
 FORMAT_NAMES = {"gift": "gift", "aiken": "aiken", "moodlexml": "moodle-xml", "qti1.2": "qti"}
 ENTRIES = [
     (name, entry)

@@ -9,35 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
 from certprep.bank.formats import aiken, gift
 from certprep.bank.formats.records import KINDS, NotUtf8, decode_upload
+from tests.bank.corpus import CORPUS, MOODLE_KINDS, SUMMARY, require_corpus
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-SUMMARY = CORPUS / "expected_summary.json"
-
-if not SUMMARY.is_file():
-    pytest.skip(
-        f"conformance corpus not found at {CORPUS} (expected_summary.json missing)",
-        allow_module_level=True,
-    )
+require_corpus()
 
 PARSERS = {"gift": gift.parse, "aiken": aiken.parse}
 
-# Moodle qtype names in expected_summary.json -> our kinds.
-MOODLE_KINDS = {
-    "multichoice": "single_choice",
-    "multichoice(multi)": "multiple_response",
-    "truefalse": "true_false",
-    "shortanswer": "short_answer",
-    "numerical": "numerical",
-    "match": "matching",
-    "essay": "essay",
-    "description": "description",
-}
 
 
 def entries() -> list[tuple[str, dict]]:

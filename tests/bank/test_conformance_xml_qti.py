@@ -18,38 +18,10 @@ from defusedxml import ElementTree as SafeET
 
 from certprep.bank.formats import detect, moodle_xml, qti
 from certprep.bank.formats.records import KINDS, NotUtf8, ParseResult, decode_upload
+from tests.bank.corpus import CORPUS, MOODLE_KINDS, QTI_KINDS, SUMMARY, require_corpus
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
-SUMMARY = CORPUS / "expected_summary.json"
+require_corpus()
 
-if not SUMMARY.is_file():
-    pytest.skip(f"conformance corpus not found at {CORPUS} (expected_summary.json missing)",
-                allow_module_level=True)
-
-# Moodle qtype names (expected_summary.json) -> our kinds; anything else is "other".
-MOODLE_KINDS = {
-    "multichoice": "single_choice",
-    "multichoice(multi)": "multiple_response",
-    "truefalse": "true_false",
-    "shortanswer": "short_answer",
-    "numerical": "numerical",
-    "match": "matching",
-    "matching": "matching",
-    "essay": "essay",
-    "description": "description",
-    "multianswer": "cloze",
-    "cloze": "cloze",
-}
-# Canvas type names used by the qti1.2 entries -> our kinds.
-QTI_KINDS = {
-    "multiple_choice": "single_choice",
-    "true_false": "true_false",
-    "multiple_answers": "multiple_response",
-    "matching": "matching",
-    "numeric": "numerical",
-    "short_answer": "short_answer",
-    "essay": "essay",
-}
 FORMATS = {"moodlexml": moodle_xml.parse, "qti1.2": qti.parse}
 
 
