@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from certprep.bank.formats import moodle_xml
+from certprep.bank.formats import grades, moodle_xml
 from certprep.bank.formats.records import (
     Choice,
     MatchPair,
@@ -398,7 +398,7 @@ def test_dump_invents_a_name_when_missing() -> None:
                                       0.05, 0.0, -0.5, -1 / 3])
 def test_written_fractions_are_allowed_grades(fraction: float) -> None:
     written = float(moodle_xml.percent_text(fraction)) / 100
-    assert moodle_xml.allowed_grade(written)
+    assert grades.snap(written) is not None
     assert abs(written - fraction) < 1e-7
 
 

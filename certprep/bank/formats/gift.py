@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from certprep.bank.formats import grades
 from certprep.bank.formats.records import (
     TEXT_FORMATS,
     Choice,
@@ -58,13 +59,6 @@ _TAGS_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 _CATEGORY = "$CATEGORY:"
-
-# Moodle's allowed grades (question_bank::fraction_options_full), as fractions.
-_GRADE_LIST = (
-    "1.0 0.9 0.8333333 0.8 0.75 0.7 0.6666667 0.6 0.5 0.4 0.3333333 "
-    "0.3 0.25 0.2 0.1666667 0.1428571 0.125 0.1111111 0.1 0.05 0.0"
-)
-_GRADES = sorted({sign * float(value) for value in _GRADE_LIST.split() for sign in (1, -1)})
 
 ESSAY_SKIP = "Essay questions need manual marking, which certprep does not offer."
 DESCRIPTION_SKIP = "A description is information only; there is nothing to answer."
@@ -136,12 +130,6 @@ def _skip_space(text: str, pos: int) -> int:
 def _is_number(text: str) -> bool:
     """Whether PHP's is_numeric() would accept the text."""
     return _NUMBER_RE.fullmatch(text) is not None
-
-
-def _format_grade(fraction: float) -> str:
-    """Show a fraction as the percentage GIFT writes, e.g. 0.3333333 -> '33.33333'."""
-    text = f"{fraction * 100:.5f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
 
 
 # ---------------------------------------------------------------------------
@@ -250,15 +238,13 @@ def _weight(part: str, line: int) -> tuple[float | None, str]:
 
 def _checked_grade(fraction: float, line: int) -> float:
     """Snap a fraction to Moodle's allowed grade list, or explain the nearest choices."""
-    for grade in _GRADES:
-        if abs(fraction - grade) < 1e-5:
-            return grade
-    lower = [g for g in _GRADES if g < fraction]
-    upper = [g for g in _GRADES if g > fraction]
-    nearest = [f"{_format_grade(g)}%" for g in (lower[-1:] + upper[:1])]
+    grade = grades.snap(fraction)
+    if grade is not None:
+        return grade
+    nearest = [f"{grades.as_percent(g)}%" for g in grades.nearest(fraction)]
     raise _GiftError(
         line,
-        f"The grade {_format_grade(fraction)}% on line {line} is not one Moodle allows; "
+        f"The grade {grades.as_percent(fraction)}% on line {line} is not one Moodle allows; "
         f"change it to {' or '.join(nearest)} (the nearest allowed grades).",
     )
 
@@ -610,7 +596,7 @@ def _part(text: str, text_format: str, default: str, line_start: bool = False) -
 def _weighted(sign: str, fraction: float, default: float, rendered: str) -> str:
     """Prefix an answer with its weight unless the reader would assume it anyway."""
     if fraction != default or _WEIGHT_RE.match(rendered):
-        return f"{sign}%{_format_grade(fraction)}%{rendered}"
+        return f"{sign}%{grades.as_percent(fraction)}%{rendered}"
     return f"{sign}{rendered}"
 
 

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from defusedxml import DefusedXmlException, DTDForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
+from . import grades
 from .records import (
     Choice,
     MatchPair,
@@ -30,12 +31,6 @@ from .records import (
 
 FORMAT = "moodle-xml"
 
-# Moodle's list of allowed grades (percent); their negatives are allowed too.
-ALLOWED_GRADES = (
-    100, 90, 83.33333, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20,
-    16.66667, 14.28571, 12.5, 11.11111, 10, 5, 0,
-)  # fmt: skip
-GRADE_TOLERANCE = 1e-5  # on the fraction, as Moodle compares
 
 # Moodle's text format names and ours (records.TEXT_FORMATS).
 _FORMAT_IN = {
@@ -330,18 +325,13 @@ def _percent(answer: ET.Element) -> float:
     return float(raw)
 
 
-def allowed_grade(fraction: float) -> bool:
-    """True when the fraction is on Moodle's list of grades (or its negatives)."""
-    return any(abs(abs(fraction) - grade / 100) <= GRADE_TOLERANCE for grade in ALLOWED_GRADES)
-
-
 def _fractions(answers: list[ET.Element]) -> list[float]:
     """The answers' fractions, checked against Moodle's list in one message."""
     fractions = [_percent(answer) / 100 for answer in answers]
-    bad = [f for f in fractions if not allowed_grade(f)]
+    bad = [f for f in fractions if grades.snap(f) is None]
     if bad:
         shown = ", ".join(f"{f:.2f}".rstrip("0").rstrip(".") for f in bad)
-        allowed = ", ".join(f"{g:g}" for g in ALLOWED_GRADES)
+        allowed = grades.allowed_percentages()
         raise _Invalid(f"invalid grades {shown}: an <answer fraction> must be one of "
                        f"{allowed} percent, or one of their negatives")
     return fractions
