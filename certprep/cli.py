@@ -64,11 +64,7 @@ def set_roles_command(email, roles):
     """Replace an account's roles."""
     user = _find(email)
     try:
-        unknown = set(roles) - set(ROLES)
-        if unknown:
-            raise accounts.AccountError(
-                f"Unknown role {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}."
-            )
+        accounts.check_roles(roles)
         check_keeps_an_admin(user, roles=set(roles))
     except accounts.AccountError as error:
         _fail(str(error))

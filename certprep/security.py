@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
+from certprep.auth.accounts import admin_exists
 from certprep.auth.models import User
 from certprep.extensions import db, login_manager
 
@@ -78,8 +79,6 @@ def init_app(app: Flask) -> None:
             "auth.setup", "static", "health.healthz",
         ):
             return None
-        from certprep.auth.accounts import admin_exists
-
         if admin_exists():
             app.extensions["certprep_has_admin"] = True  # it stays true: the last admin is kept
             return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
@@ -15,8 +16,10 @@ from sqlalchemy import text
 
 from certprep import create_app
 from certprep.auth import accounts
+from certprep.auth.models import User
 from certprep.extensions import db
 
+DATA = Path(__file__).resolve().parent / "data"  # small files written for these tests
 PASSWORD = "steady-lantern-47"
 ADMIN_EMAIL = "admin@example.com"
 TEST_DATABASE_URL = os.environ.get("CERTPREP_TEST_DATABASE_URL")
@@ -30,9 +33,9 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def _schema(database_url, tmp_path_factory):
+def _schema(database_url):
     """Create the tables once per run; each test then empties them."""
-    app = create_app(test_config(database_url, tmp_path_factory.mktemp("instance")))
+    app = create_app(settings_for_tests(database_url))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -40,7 +43,7 @@ def _schema(database_url, tmp_path_factory):
     return database_url
 
 
-def test_config(database_url: str, instance_path) -> dict:
+def settings_for_tests(database_url: str) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -74,12 +77,12 @@ def empty_tables() -> None:
 
 
 @pytest.fixture
-def make_app(_schema, tmp_path):
+def make_app(_schema):
     """Build an app on the test database with extra settings; tables start empty."""
     made = []
 
     def build(**settings):
-        app = create_app({**test_config(_schema, tmp_path), **settings})
+        app = create_app({**settings_for_tests(_schema), **settings})
         app.test_client_class = IsolatedClient
         made.append(app)
         return app
@@ -91,6 +94,21 @@ def make_app(_schema, tmp_path):
             if app.config["SQLALCHEMY_DATABASE_URI"] == _schema:
                 empty_tables()
             db.engine.dispose()
+
+
+@pytest.fixture
+def make_installed_app(make_app):
+    """Build an app with extra settings on a database that already has its administrator."""
+
+    def build(**settings):
+        app = make_app(**settings)
+        with app.app_context():
+            if User.by_email(ADMIN_EMAIL) is None:
+                accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
+                db.session.commit()
+        return app
+
+    return build
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import pytest
 
 from certprep import create_app
 from certprep.config import from_environment, normalise_database_url
+from tests.conftest import ADMIN_EMAIL, login
 
 
 def test_factory_takes_test_config(app):
@@ -79,8 +80,6 @@ def test_pages_have_no_inline_script_or_style(client):
 
 
 def test_session_cookie_flags(client):
-    from tests.conftest import ADMIN_EMAIL, login
-
     response = login(client, ADMIN_EMAIL)
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie

@@ -294,11 +294,8 @@ def test_only_the_hash_of_a_link_is_stored(app, make_user):
 # Rate limiting ---------------------------------------------------------------
 
 
-def test_login_attempts_are_limited_per_account(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
-    with app.app_context():
-        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
-        db.session.commit()
+def test_login_attempts_are_limited_per_account(make_installed_app):
+    app = make_installed_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
     client = app.test_client()
     for _ in range(3):
         assert login(client, ADMIN_EMAIL, "wrong-password-x").status_code == 200
@@ -309,22 +306,16 @@ def test_login_attempts_are_limited_per_account(make_app):
     assert login(client, "other@example.com", "wrong-password-x").status_code == 200
 
 
-def test_login_attempts_are_limited_per_address(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ADDRESS="4 per 15 minutes")
-    with app.app_context():
-        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
-        db.session.commit()
+def test_login_attempts_are_limited_per_address(make_installed_app):
+    app = make_installed_app(LOGIN_LIMIT_PER_ADDRESS="4 per 15 minutes")
     client = app.test_client()
     for number in range(4):
         assert login(client, f"guess{number}@example.com", "wrong-password-x").status_code == 200
     assert login(client, "guess9@example.com", "wrong-password-x").status_code == 429
 
 
-def test_successful_logins_do_not_use_up_the_limit(make_app):
-    app = make_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
-    with app.app_context():
-        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
-        db.session.commit()
+def test_successful_logins_do_not_use_up_the_limit(make_installed_app):
+    app = make_installed_app(LOGIN_LIMIT_PER_ACCOUNT="2 per 15 minutes")
     for _ in range(4):
         client = app.test_client()
         assert login(client, ADMIN_EMAIL).status_code == 302

@@ -11,14 +11,10 @@ from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
-from tests.conftest import csrf_from, login
+from tests.conftest import DATA, csrf_from, login
 
 SAMPLE_GIFT = "::q1:: Which is an opioid antagonist? {=naloxone ~morphine ~fentanyl}\n"
-# The smallest valid PNG: 1x1 pixel.
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
-)
+PNG = (DATA / "dot.png").read_bytes()  # a 1x1 pixel image
 
 ROLES = ("anonymous", "nurse", "supervisor", "educator", "admin")
 

@@ -7,8 +7,6 @@ import uuid
 import pytest
 import redis
 
-from certprep.auth import accounts
-from certprep.extensions import db
 from tests.conftest import ADMIN_EMAIL, PASSWORD, login
 
 REDIS = ("127.0.0.1", 6379)
@@ -35,11 +33,8 @@ def redis_settings():
     }
 
 
-def test_two_servers_share_the_limit(make_app, redis_settings):
-    first, second = make_app(**redis_settings), make_app(**redis_settings)
-    with first.app_context():
-        accounts.create_user(ADMIN_EMAIL, "Avery Admin", {"admin"}, password=PASSWORD)
-        db.session.commit()
+def test_two_servers_share_the_limit(make_installed_app, redis_settings):
+    first, second = make_installed_app(**redis_settings), make_installed_app(**redis_settings)
     assert login(first.test_client(), ADMIN_EMAIL, "wrong-password-1").status_code == 200
     assert login(second.test_client(), ADMIN_EMAIL, "wrong-password-2").status_code == 200
     assert login(first.test_client(), ADMIN_EMAIL, "wrong-password-3").status_code == 200

@@ -17,6 +17,14 @@ class AccountError(ValueError):
     """A request about an account that cannot be carried out; the message says why."""
 
 
+def check_roles(roles) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise AccountError(
+            f"Unknown role {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}."
+        )
+
+
 def create_user(
     email: str,
     full_name: str,
@@ -30,11 +38,7 @@ def create_user(
     email = normalise_email(email)
     if "@" not in email:
         raise AccountError(f"{email!r} is not an email address.")
-    unknown = set(roles) - set(ROLES)
-    if unknown:
-        raise AccountError(
-            f"Unknown role {', '.join(sorted(unknown))}; choose from {', '.join(ROLES)}."
-        )
+    check_roles(roles)
     if User.by_email(email) is not None:
         raise AccountError(f"An account with the email {email} already exists.")
     if password is not None:

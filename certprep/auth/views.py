@@ -64,6 +64,25 @@ def start_session(user: User, remember: bool = False) -> None:
     user.last_login_at = utcnow()
 
 
+def create_and_sign_in(form: RegisterForm, role: str) -> bool:
+    """Create the account a setup or registration form describes and sign it in.
+
+    False, with the reason on the email field, when the account cannot be created.
+    """
+    try:
+        user = accounts.create_user(
+            form.email.data, form.full_name.data, {role},
+            password=form.password.data, credentials=form.credentials.data,
+        )
+    except accounts.AccountError as error:
+        form.email.errors.append(str(error))
+        return False
+    db.session.flush()
+    start_session(user)
+    db.session.commit()
+    return True
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed,
@@ -105,23 +124,9 @@ def setup():
     if accounts.admin_exists():
         abort(404)
     form = SetupForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                form.email.data,
-                form.full_name.data,
-                {"admin"},
-                password=form.password.data,
-                credentials=form.credentials.data,
-            )
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.flush()
-            start_session(user)
-            db.session.commit()
-            flash("Your administrator account is ready. Next, invite your team.", "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and create_and_sign_in(form, "admin"):
+        flash("Your administrator account is ready. Next, invite your team.", "success")
+        return redirect(url_for("admin.users"))
     return render_template("auth/setup.html", form=form)
 
 
@@ -132,23 +137,9 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(
-                form.email.data,
-                form.full_name.data,
-                {"nurse"},
-                password=form.password.data,
-                credentials=form.credentials.data,
-            )
-        except accounts.AccountError as error:
-            form.email.errors.append(str(error))
-        else:
-            db.session.flush()
-            start_session(user)
-            db.session.commit()
-            flash("Welcome to certprep. Your nurse account is ready.", "success")
-            return redirect(url_for("dashboard.index"))
+    if form.validate_on_submit() and create_and_sign_in(form, "nurse"):
+        flash("Welcome to certprep. Your nurse account is ready.", "success")
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form)
 
 

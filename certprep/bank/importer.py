@@ -17,7 +17,14 @@ from urllib.parse import quote
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from certprep.bank.formats.records import KINDS, ParsedQuestion, ParseResult
+from certprep.bank.formats.records import (
+    KINDS,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    ParsedQuestion,
+    ParseResult,
+)
 from certprep.bank.models import Media, Question, QuestionSet, QuestionVersion
 from certprep.bank.richtext import sanitise
 from certprep.extensions import db
@@ -229,8 +236,6 @@ def store_media(question_set: QuestionSet, result: ParseResult, report) -> dict[
 
 def to_record(version: QuestionVersion) -> ParsedQuestion:
     """A stored version back as a record, for export and for the edit form."""
-    from certprep.bank.formats.records import Choice, MatchPair, NumericAnswer
-
     content = dict(version.content)
     content["choices"] = [Choice(**c) for c in content.get("choices", [])]
     content["numeric"] = [NumericAnswer(**n) for n in content.get("numeric", [])]

@@ -55,12 +55,19 @@ def package_texts(data: bytes) -> list[tuple[str, str]]:
     return texts
 
 
+def readable_texts(data: bytes, filename: str) -> list[tuple[str, str]]:
+    """(name, text) of each question file in an upload; NotUtf8 or BadPackage says why not."""
+    if is_zip(data):
+        return package_texts(data)
+    return [(filename, decode_upload(data))]
+
+
 def parse_upload(data: bytes, filename: str, file_format: str = "auto") -> ParseResult:
     """Parse an upload; raises NotUtf8 or BadPackage with a message for the person."""
+    texts = readable_texts(data, filename)
     if not is_zip(data):
-        return formats.parse(decode_upload(data), format=file_format, filename=filename)
+        return formats.parse(texts[0][1], format=file_format, filename=filename)
     combined = ParseResult(format="qti")
-    texts = package_texts(data)
     for member, text in texts:
         result = formats.parse(text, format="qti", filename=member)
         combined.questions += result.questions

@@ -34,7 +34,7 @@ from certprep.bank.models import (
     QuestionSet,
     QuestionVersion,
 )
-from certprep.bank.packages import BadPackage, parse_upload
+from certprep.bank.packages import BadPackage, parse_upload, readable_texts
 from certprep.extensions import db
 from certprep.forms import EmptyForm
 from certprep.timeutil import utcnow
@@ -74,7 +74,7 @@ def upload():
         data = form.file.data.read()
         filename = PurePath(form.file.data.filename or "upload").name[:255]
         try:
-            parse_upload(data, filename, form.format.data)
+            readable_texts(data, filename)  # parsed for the preview, not twice here
         except (NotUtf8, BadPackage) as error:
             form.file.errors.append(str(error))
         else:

@@ -11,7 +11,9 @@ from certprep.bank.importer import import_result
 from certprep.bank.models import Media, Question
 from certprep.bank.richtext import to_html
 from certprep.extensions import db
-from tests.test_authorization import PNG
+from tests.conftest import DATA
+
+PNG = (DATA / "dot.png").read_bytes()
 
 FIRST = """// [id:q1]
 Q one? {=a ~b}

@@ -2,13 +2,12 @@
 
 import io
 import zipfile
-from pathlib import Path
 
 import pytest
 
 from certprep.bank.packages import BadPackage, parse_upload
+from tests.conftest import DATA
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 MANIFEST = '<?xml version="1.0"?><manifest identifier="m"><resources/></manifest>'
 
 

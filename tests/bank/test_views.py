@@ -1,5 +1,6 @@
 """Educators upload, preview, import, browse, edit, retire and export question sets."""
 
+import html
 import io
 import re
 
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from certprep.bank.formats import csv_format, gift
 from certprep.bank.models import PendingUpload, Question, QuestionSet, QuestionVersion
 from certprep.extensions import db
-from tests.conftest import post_form
+from tests.conftest import login, post_form
 
 GOOD_GIFT = """// [id:nal-1] [tag:naloxone]
 ::Naloxone:: A person on an opioid infusion is unrousable with a respiratory rate of 6. \
@@ -92,8 +93,6 @@ def test_non_utf8_file_is_refused_with_that_message(client, educator):
 def test_upload_over_the_size_limit_gets_413(make_app, make_user):
     app = make_app(MAX_CONTENT_LENGTH=1000)
     client = app.test_client()
-    from tests.conftest import login
-
     user = make_user("educator", "admin")
     login(client, user.email)
     response = upload(client, b"x" * 5000)
@@ -138,8 +137,6 @@ def test_edit_makes_a_new_version_and_keeps_the_old(client, imported):
     form_page = f"/bank/questions/{question.id}/edit"
     source = re.search(r"<textarea[^>]*>\n?(.*?)</textarea>",
                        client.get(form_page).get_data(as_text=True), re.S).group(1)
-    import html
-
     source = html.unescape(source).replace("unrousable", "not rousable")
     response = post_form(client, form_page, {
         "source": source, "domain": "interventions", "subdomain": "Adverse effects",
@@ -211,7 +208,8 @@ def test_publishing_a_set(client, imported):
 
 
 def test_a_canvas_zip_previews_and_imports(client, educator):
-    from tests.bank.test_packages import DATA, MANIFEST, zipped
+    from tests.bank.test_packages import MANIFEST, zipped
+    from tests.conftest import DATA
 
     data = zipped({"imsmanifest.xml": MANIFEST,
                    "quiz/quiz.xml": (DATA / "sample.qti.xml").read_bytes()})

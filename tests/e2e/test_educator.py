@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.conftest import DATA
 from tests.e2e.conftest import create_admin
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 UPLOADS = [
     ("sample.gift", "gift", 2),
     ("sample.aiken.txt", "aiken", 2),
