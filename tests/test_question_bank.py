@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from certprep.bank import blueprint
+from certprep.bank import outline
 from certprep.bank.formats import native
 from certprep.bank.formats.records import decode_upload
 
@@ -30,9 +30,9 @@ def test_lint_is_clean_and_the_blueprint_shares_hold(runner):
     report = json.loads(result.output)
     assert report["errors"] == [] and result.exit_code == 0
     assert report["questions"] >= 300
-    for domain in blueprint.DOMAINS:
+    for domain in outline.DOMAINS:
         share = report["by_domain"][domain] / report["questions"]
-        assert abs(share - blueprint.share(domain)) <= 0.03, (domain, share)
+        assert abs(share - outline.share(domain)) <= 0.03, (domain, share)
 
 
 def test_question_mix(questions):
@@ -50,7 +50,7 @@ def test_question_mix(questions):
 
 def test_every_question_has_metadata_and_option_rationales(questions):
     for q in questions:
-        assert q.subdomain and q.difficulty in blueprint.DIFFICULTIES, q.external_id
+        assert q.subdomain and q.difficulty in outline.DIFFICULTIES, q.external_id
         assert q.general_feedback.strip() and q.references, q.external_id
         assert all(c.feedback.strip() for c in q.choices), q.external_id
 

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from certprep.bank import blueprint
+from certprep.bank import outline
 from certprep.bank.formats import FORMATS
 
 FORMAT_LABELS = {
@@ -21,7 +21,7 @@ FORMAT_LABELS = {
 
 def domain_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [
-        SelectChoice(key, blueprint.label(key)) for key in blueprint.DOMAINS
+        SelectChoice(key, outline.label(key)) for key in outline.DOMAINS
     ]
 
 
@@ -60,7 +60,7 @@ class QuestionForm(FlaskForm):
     difficulty = SelectField(
         "Difficulty",
         choices=[SelectChoice("", "Not set")]
-        + [SelectChoice(d, d.capitalize()) for d in blueprint.DIFFICULTIES],
+        + [SelectChoice(d, d.capitalize()) for d in outline.DIFFICULTIES],
         validators=[Optional()],
     )
     tags = StringField("Tags", validators=[Optional()], description="Separated by commas.")

@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from certprep.bank import blueprint
+from certprep.bank import outline
 from certprep.bank.formats import native
 from certprep.bank.formats.records import KINDS, ParsedQuestion, decode_upload
 
@@ -24,10 +24,10 @@ def native_files(paths: list[Path]) -> list[Path]:
 def check_question(question: ParsedQuestion) -> list[str]:
     """Problems with one parsed question, each saying what to change."""
     problems = []
-    if question.domain not in blueprint.DOMAINS:
+    if question.domain not in outline.DOMAINS:
         problems.append(
-            f"domain {question.domain!r} is not in the blueprint "
-            f"({', '.join(blueprint.DOMAINS)})"
+            f"domain {question.domain!r} is not in the outline "
+            f"({', '.join(outline.DOMAINS)})"
         )
     if not question.general_feedback.strip():
         problems.append("add a rationale")
@@ -80,7 +80,7 @@ def lint(paths: list[Path]) -> dict:
             )
     return {
         "questions": total,
-        "by_domain": {d: by_domain.get(d, 0) for d in blueprint.DOMAINS},
+        "by_domain": {d: by_domain.get(d, 0) for d in outline.DOMAINS},
         "by_type": {k: by_type[k] for k in KINDS if by_type[k]},
         "errors": errors,
     }

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from certprep.auth.models import User
-from certprep.bank import blueprint
+from certprep.bank import outline
 from certprep.exams.pool import practice_counts
 from certprep.extensions import db
 
@@ -19,5 +19,5 @@ def index():
     if current_user.has_role("admin"):
         people = db.session.scalar(select(func.count()).select_from(User))
     return render_template(
-        "dashboard/index.html", people=people, practice=practice_counts(), labels=blueprint
+        "dashboard/index.html", people=people, practice=practice_counts(), labels=outline
     )

@@ -26,6 +26,8 @@ import math
 import re
 from collections import Counter
 
+from certprep.bank.outline import DIFFICULTIES, DOMAIN_KEYS
+
 from .records import Choice, NumericAnswer, ParsedQuestion, ParseError, ParseResult
 
 FORMAT = "csv"
@@ -36,8 +38,6 @@ HEADER = (
     "correct", "tolerance", "unit", "rationale", "references",
 )  # fmt: skip
 TYPES = ("single_choice", "multiple_response", "true_false", "numerical", "short_answer")
-DOMAINS = ("foundations", "assessment", "interventions", "education")
-DIFFICULTIES = ("easy", "medium", "hard")
 LETTERS = "ABCDEF"
 _OPTIONS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 _ID = re.compile(r"[a-z0-9-]+")
@@ -152,7 +152,7 @@ def _question(cells: dict[str, str], line: int) -> ParsedQuestion:
         line=line, kind=kind, text=cells["stem"], text_format="markdown", name=cells["id"],
         external_id=cells["id"] or None, tags=split_list(cells["tags"]),
         general_feedback=cells["rationale"], general_feedback_format="markdown",
-        domain=_choice_of(cells, "domain", DOMAINS),
+        domain=_choice_of(cells, "domain", DOMAIN_KEYS),
         subdomain=cells["subdomain"] or None,
         difficulty=_choice_of(cells, "difficulty", DIFFICULTIES),
         references=split_list(cells["references"]))
