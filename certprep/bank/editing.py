@@ -6,8 +6,9 @@ import dataclasses
 
 from certprep.bank.formats import gift
 from certprep.bank.formats.records import ParsedQuestion
-from certprep.bank.importer import add_version, content_hash, content_of, sanitised
+from certprep.bank.importer import sanitised
 from certprep.bank.models import Question
+from certprep.bank.versions import add_version, content_hash, content_of
 
 
 def fill_form(form, record: ParsedQuestion) -> None:

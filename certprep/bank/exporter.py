@@ -6,8 +6,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from certprep.bank.formats import gift, moodle_xml, native
-from certprep.bank.importer import to_record
 from certprep.bank.models import Question, QuestionSet
+from certprep.bank.versions import to_record
 from certprep.extensions import db
 
 EXPORT_FORMATS = {

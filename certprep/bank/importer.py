@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import mimetypes
 import re
 from collections import Counter
@@ -19,14 +18,12 @@ from sqlalchemy.orm import selectinload
 
 from certprep.bank.formats.records import (
     KINDS,
-    Choice,
-    MatchPair,
-    NumericAnswer,
     ParsedQuestion,
     ParseResult,
 )
-from certprep.bank.models import Media, Question, QuestionSet, QuestionVersion
+from certprep.bank.models import Media, Question, QuestionSet
 from certprep.bank.richtext import sanitise
+from certprep.bank.versions import add_version, content_hash, content_of
 from certprep.extensions import db
 
 # Images we accept from files, recognised by their first bytes, not their names.
@@ -62,19 +59,6 @@ def summary(result: ParseResult, filename: str) -> dict:
 def slugify(title: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
     return slug[:80] or "question-set"
-
-
-def content_of(question: ParsedQuestion) -> dict:
-    """The stored form of a question: the record without its position or raw files."""
-    content = dataclasses.asdict(question)
-    for key in ("line", "files", "skip_reason", "domain", "subdomain", "difficulty", "kind"):
-        content.pop(key)
-    return content
-
-
-def content_hash(kind: str, meta: tuple, content: dict) -> str:
-    canonical = json.dumps([kind, meta, content], sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def sanitised(question: ParsedQuestion, media_urls: dict[str, str]) -> ParsedQuestion:
@@ -197,17 +181,6 @@ def import_result(
     return report
 
 
-def add_version(question, kind, meta, content, digest, user_id, note) -> QuestionVersion:
-    number = len(question.versions) + 1
-    version = QuestionVersion(
-        number=number, kind=kind, domain=meta[0], subdomain=meta[1], difficulty=meta[2],
-        content=content, content_hash=digest, created_by_id=user_id, note=note,
-    )
-    question.versions.append(version)
-    question.current = version
-    return version
-
-
 def store_media(question_set: QuestionSet, result: ParseResult, report) -> dict[str, str]:
     """Keep embedded images that really are images; return name -> URL for the text."""
     urls: dict[str, str] = {}
@@ -232,15 +205,3 @@ def store_media(question_set: QuestionSet, result: ParseResult, report) -> dict[
             media.content_type, media.data = content_type, data
             urls[name] = f"/bank/media/{question_set.id}/{quote(name)}"
     return urls
-
-
-def to_record(version: QuestionVersion) -> ParsedQuestion:
-    """A stored version back as a record, for export and for the edit form."""
-    content = dict(version.content)
-    content["choices"] = [Choice(**c) for c in content.get("choices", [])]
-    content["numeric"] = [NumericAnswer(**n) for n in content.get("numeric", [])]
-    content["pairs"] = [MatchPair(**p) for p in content.get("pairs", [])]
-    return ParsedQuestion(
-        line=0, kind=version.kind, domain=version.domain, subdomain=version.subdomain,
-        difficulty=version.difficulty, **content,
-    )

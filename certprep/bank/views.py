@@ -21,12 +21,12 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from certprep.auth.authz import role_required
-from certprep.bank import blueprint, editing
+from certprep.bank import editing, outline
 from certprep.bank.exporter import EXPORT_FORMATS, export_set
 from certprep.bank.formats import csv_format
 from certprep.bank.formats.records import NotUtf8
 from certprep.bank.forms import QuestionForm, SetSearchForm, UploadForm
-from certprep.bank.importer import import_result, summary, to_record
+from certprep.bank.importer import import_result, summary
 from certprep.bank.models import (
     Media,
     PendingUpload,
@@ -35,6 +35,7 @@ from certprep.bank.models import (
     QuestionVersion,
 )
 from certprep.bank.packages import BadPackage, parse_upload, readable_texts
+from certprep.bank.versions import to_record
 from certprep.extensions import db
 from certprep.forms import EmptyForm
 from certprep.timeutil import utcnow
@@ -114,7 +115,7 @@ def preview(token):
     sample = [q for q in result.questions if q.importable][:PREVIEW_QUESTIONS]
     return render_template(
         "bank/preview.html", pending=pending, report=report, sample=sample, title=title,
-        button=EmptyForm(), labels=blueprint,
+        button=EmptyForm(), labels=outline,
     )
 
 
@@ -194,7 +195,7 @@ def show_set(set_id):
     questions = db.session.scalars(statement).all()
     return render_template(
         "bank/set.html", question_set=question_set, questions=questions, form=form,
-        button=EmptyForm(), export_formats=EXPORT_FORMATS, labels=blueprint,
+        button=EmptyForm(), export_formats=EXPORT_FORMATS, labels=outline,
     )
 
 
@@ -238,7 +239,7 @@ def show_question(question_id):
                    question.current)
     return render_template(
         "bank/question.html", question=question, version=version,
-        record=to_record(version), button=EmptyForm(), labels=blueprint,
+        record=to_record(version), button=EmptyForm(), labels=outline,
     )
 
 
