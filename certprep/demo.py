@@ -3,10 +3,10 @@
 import click
 from sqlalchemy import select
 
-from certprep.admin.models import Site, SiteMember
 from certprep.auth import accounts
 from certprep.auth.models import User
 from certprep.extensions import db
+from certprep.org.models import Site, SiteMember
 
 DEMO_PASSWORD = "try-certprep-2026"  # noqa: S105 - published on purpose, demo accounts only
 DEMO_DOMAIN = "demo.certprep.invalid"

@@ -12,7 +12,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def globals_for_templates():
-        from certprep.admin.models import Setting
+        from certprep.org.models import Setting
 
         return {
             "role_labels": ROLE_LABELS,

@@ -4,9 +4,9 @@ import re
 
 from sqlalchemy import select
 
-from certprep.admin.models import Setting, Site, SiteMember
 from certprep.auth.models import User
 from certprep.extensions import db
+from certprep.org.models import Setting, Site, SiteMember
 from tests.conftest import ADMIN_EMAIL, login, post_form
 
 NEW_PASSWORD = "quiet-harbour-93"

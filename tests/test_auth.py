@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from certprep.admin.models import Setting
 from certprep.auth import accounts
 from certprep.auth.models import OneTimeLink, User
 from certprep.auth.passwords import password_problem
 from certprep.extensions import db
+from certprep.org.models import Setting
 from certprep.timeutil import utcnow
 from tests.conftest import ADMIN_EMAIL, PASSWORD, csrf_from, login, post_form
 

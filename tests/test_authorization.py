@@ -6,11 +6,11 @@ A new route without a row here fails test_every_route_is_in_the_table.
 import pytest
 
 from certprep import create_app
-from certprep.admin.models import Site, SiteMember
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
+from certprep.org.models import Site, SiteMember
 from tests.conftest import DATA, csrf_from, login
 
 SAMPLE_GIFT = "::q1:: Which is an opioid antagonist? {=naloxone ~morphine ~fentanyl}\n"

@@ -8,7 +8,6 @@ from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
 from certprep.admin.forms import InviteForm, MembershipForm, RolesForm, SettingsForm, SiteForm
-from certprep.admin.models import Setting, Site, SiteMember
 from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.authz import role_required
@@ -16,6 +15,7 @@ from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.forms import EmptyForm
 from certprep.mail import mail_configured, send_mail
+from certprep.org.models import Setting, Site, SiteMember
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from certprep.admin.models import Setting
 from certprep.auth import accounts
 from certprep.auth.forms import (
     ChangePasswordForm,
@@ -29,6 +28,7 @@ from certprep.auth.models import User
 from certprep.auth.passwords import password_matches
 from certprep.extensions import db, limiter
 from certprep.forms import EmptyForm
+from certprep.org.models import Setting
 from certprep.timeutil import utcnow
 
 bp = Blueprint("auth", __name__)

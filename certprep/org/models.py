@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.timeutil import UTCDateTime, utcnow
+
+if TYPE_CHECKING:  # org sits below auth: the relationship names User by string
+    from certprep.auth.models import User
 
 
 class Site(db.Model):
@@ -32,7 +34,7 @@ class SiteMember(db.Model):
     )
 
     site: Mapped[Site] = relationship(back_populates="members")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship("User")
 
 
 class Setting(db.Model):
