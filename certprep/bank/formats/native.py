@@ -9,12 +9,15 @@ file describe an enormous structure.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable
 from typing import Any
 
 import yaml
+
+from certprep.bank.outline import DIFFICULTIES, DOMAIN_KEYS
 
 from .records import Choice, MatchPair, NumericAnswer, ParsedQuestion, ParseError, ParseResult
 
@@ -23,15 +26,13 @@ FORMAT_TAG = "certprep-native/1"
 
 TYPES = ("single_choice", "multiple_response", "true_false", "numerical", "short_answer",
          "matching")
-DOMAINS = ("foundations", "assessment", "interventions", "education")
-DIFFICULTIES = ("easy", "medium", "hard")
 _ID = re.compile(r"[a-z0-9-]+")
 
 _TOP_KEYS = ("format", "set", "cases", "questions")
 _SET_KEYS = ("id", "title", "description")
 _REQUIRED = ("id", "type", "domain", "subdomain", "difficulty", "stem", "rationale",
              "references")
-_COMMON = (*_REQUIRED, "tags", "case")
+_COMMON = (*_REQUIRED, "tags", "case", "last_reviewed", "review_by")
 _BY_TYPE = {
     "single_choice": ("options",),
     "multiple_response": ("options",),
@@ -264,6 +265,21 @@ def _no_unknown(mapping: dict, allowed: Iterable[str], where: str) -> None:
                            f"{', '.join(allowed)}")
 
 
+def _date(mapping: dict, key: str) -> str | None:
+    """An optional ISO date (YYYY-MM-DD), kept as its ISO text."""
+    value = mapping.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise _Invalid(f"{key} must be a date written YYYY-MM-DD (found {_show(value)})")
+
+
 def _text(mapping: dict, key: str, required: bool = True) -> str:
     """A text value (trimmed); a missing required one is an error."""
     value = mapping.get(key)
@@ -341,9 +357,13 @@ def _question(item: Any, line: int, cases: dict[str, str], set_id: str | None
         name=question_id, external_id=question_id, category=set_id,
         tags=_text_list(item.get("tags"), "tags"),
         general_feedback=_text(item, "rationale"), general_feedback_format="markdown",
-        domain=_one_of(item, "domain", DOMAINS), subdomain=_text(item, "subdomain"),
+        domain=_one_of(item, "domain", DOMAIN_KEYS), subdomain=_text(item, "subdomain"),
         difficulty=_one_of(item, "difficulty", DIFFICULTIES),
-        references=_text_list(item.get("references"), "references", minimum=1))
+        references=_text_list(item.get("references"), "references", minimum=1),
+        last_reviewed=_date(item, "last_reviewed"), review_by=_date(item, "review_by"))
+    if question.last_reviewed and question.review_by and (
+            question.review_by <= question.last_reviewed):
+        raise _Invalid("review_by must be later than last_reviewed")
     _case(item, question, cases)
     _READERS[kind](item, question)
     return question
@@ -563,6 +583,9 @@ def _dump_question(question: ParsedQuestion, cases: dict[str, dict[str, str]],
         item["rationale"] = question.general_feedback
     if question.references:
         item["references"] = list(question.references)
+    for key in ("last_reviewed", "review_by"):
+        if getattr(question, key):
+            item[key] = getattr(question, key)
     return item
 
 

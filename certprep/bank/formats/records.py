@@ -79,6 +79,8 @@ class ParsedQuestion:
     subdomain: str | None = None
     difficulty: str | None = None
     references: list[str] = field(default_factory=list)
+    last_reviewed: str | None = None  # ISO dates: when the content was last checked
+    review_by: str | None = None  # and when it is due to be checked again
     files: dict[str, bytes] = field(default_factory=dict)  # embedded media by file name
     skip_reason: str | None = None  # set for recognised but unsupported kinds
 
