@@ -1,4 +1,8 @@
-"""Authorization in one place: every view declares who may reach it with these decorators."""
+"""Authorization in one place: every view declares who may reach it with one of these.
+
+`public`, `signed_in` or `role_required(...)`: exactly one per view, read by a test. Rules
+about objects (who may edit this set, see this attempt) are pure predicates that views call.
+"""
 
 from functools import wraps
 
@@ -27,3 +31,10 @@ def public(view):
     """Marks a view that anyone may open; the authorization test reads the mark."""
     view.is_public = True
     return view
+
+
+def signed_in(view):
+    """Any signed-in person may open this view; anonymous users go to the login page."""
+    wrapped = login_required(view)
+    wrapped.any_signed_in = True
+    return wrapped
