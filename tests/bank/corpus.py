@@ -5,7 +5,25 @@ from pathlib import Path
 
 import pytest
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "conformance"
+
+def _find_corpus() -> Path:
+    """CERTPREP_CONFORMANCE, else the nearest ``shared/conformance`` above the checkout.
+
+    A checkout in /work/main finds /work/shared; a git worktree in /work/wt/NAME finds it
+    one level further up, so the corpus is never skipped just because of where the
+    checkout lives.
+    """
+    if os.environ.get("CERTPREP_CONFORMANCE"):
+        return Path(os.environ["CERTPREP_CONFORMANCE"])
+    checkout = Path(__file__).resolve().parents[2]
+    for folder in checkout.parents:
+        candidate = folder / "shared" / "conformance"
+        if (candidate / "expected_summary.json").is_file():
+            return candidate
+    return checkout.parent / "shared" / "conformance"
+
+
+CORPUS = _find_corpus()
 SUMMARY = CORPUS / "expected_summary.json"
 
 
