@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from certprep.bank.formats.records import GRADABLE
+
 
 def _find_corpus() -> Path:
     """CERTPREP_CONFORMANCE, else the nearest ``shared/conformance`` above the checkout.
@@ -60,4 +62,24 @@ QTI_KINDS = {
     "numeric": "numerical",
     "short_answer": "short_answer",
     "essay": "essay",
+}
+
+
+def nothing_to_import(name: str, entry: dict) -> bool:
+    """Whether certprep refuses the file as a whole: nothing in it can be graded.
+
+    Moodle imports such a file (essays, descriptions, cloze, or questions that cannot
+    be marked); certprep would make an empty set from it, so it says why instead.
+    """
+    names = QTI_KINDS if entry.get("format") == "qti1.2" else MOODLE_KINDS
+    kinds = {names.get(kind, "other") for kind in entry.get("types", {})}
+    return (not kinds & GRADABLE or entry.get("imported") == 0
+            or name in UNGRADABLE_BY_CERTPREP)
+
+
+# Files whose only questions Moodle imports but certprep's gradability rule
+# (records.gradable_problems) skips, with the reason it gives.
+UNGRADABLE_BY_CERTPREP = {
+    # GIFT {= spring = summer = winter = autumn ~ easter}: single choice, four right answers.
+    "other/GIFT-grammar-PEG.js/escapeColon.gift": "4 options earn full credit",
 }

@@ -10,7 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certprep.bank.formats import grades, moodle_xml
+from certprep.bank.formats.common import NOTHING_TO_IMPORT
 from certprep.bank.formats.records import (
+    KIND_LABELS,
     Choice,
     MatchPair,
     NumericAnswer,
@@ -42,11 +44,17 @@ def answer(text: str, fraction: str = "0", feedback: str = "", extra: str = "") 
 
 
 def only(text: str) -> ParsedQuestion:
-    """Parse and return the single question, failing on errors."""
+    """Parse and return the single question, failing on errors.
+
+    A question certprep cannot import leaves the file with nothing to import, which
+    is the one error allowed then.
+    """
     result = moodle_xml.parse(text)
-    assert result.errors == []
     assert len(result.questions) == 1
-    return result.questions[0]
+    question = result.questions[0]
+    expected = [] if question.importable else [NOTHING_TO_IMPORT]
+    assert [e.message.split(":")[0] for e in result.errors] == expected, result.errors
+    return question
 
 
 # --------------------------------------------------------------------------- types
@@ -64,7 +72,8 @@ MULTI = answer("2", "50") + answer("3", "-100") + answer("4", "50")
          "multiple_response", lambda q: [c.fraction for c in q.choices] == [0.5, -1.0, 0.5]),
         (question("multichoice", "<single>0</single>" + MULTI), "multiple_response", None),
         (question("multichoice", "<single></single>" + MULTI), "multiple_response", None),
-        (question("multichoice", "<single>yes</single>" + MULTI), "single_choice", None),
+        (question("multichoice", "<single>yes</single>" + answer("a", "100") + answer("b")),
+         "single_choice", None),
         (question("multichoice", answer("a", "100") + answer("") + answer("b")),
          "single_choice", lambda q: len(q.choices) == 2),
         (question("truefalse", answer("true", "0", "no") + answer("false", "100", "right")),
@@ -176,7 +185,6 @@ def test_formats_default_to_html_and_inherit() -> None:
         (answer("a", "abc") + answer("b"), 'fraction="abc"'),
         (answer("a", "1e999") + answer("b"), 'fraction="1e999"'),
         (answer("a", "100"), "at least 2"),
-        (answer("a") + answer("b"), "positive fraction"),
         (answer("a", "100") + answer("b", "0", extra='<file name="x.png">!!!</file>'),
          '<file name="x.png"> does not hold valid base64'),
         (answer("a", "100") + answer("b", "0", extra='<file name="x" encoding="hex">00</file>'),
@@ -197,7 +205,6 @@ def test_multichoice_errors_name_question_and_line(body: str, fragment: str) -> 
 @pytest.mark.parametrize(
     ("xml", "fragment"),
     [
-        (question("truefalse", answer("true", "100") + answer("false", "100")), "exactly one"),
         (question("truefalse", answer("true", "100")), "a 'true' and a 'false'"),
         (question("numerical", answer("three", "100")), '"three" is not a number'),
         (question("numerical", answer("3", "100", extra="<tolerance>-1</tolerance>")),
@@ -216,6 +223,37 @@ def test_other_errors(xml: str, fragment: str) -> None:
     assert result.questions == []
     assert [e.line for e in result.errors] == [3]
     assert fragment in result.errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("xml", "reason"),
+    [
+        (question("multichoice", "<single>true</single>" + answer("a", "100")
+                  + answer("b", "100") + answer("c")),
+         '2 options earn full credit ("a", "b"); mark exactly one as correct'),
+        (question("multichoice", answer("a") + answer("b")), "no option earns full credit"),
+        (question("multichoice", "<single>false</single>" + answer("a") + answer("b")),
+         "no option is correct"),
+        (question("multichoice", "<single>false</single>" + answer("a", "50")
+                  + answer("b", "30") + answer("c")), "adds up to 80%"),
+        (question("multichoice", "<single>false</single>" + answer("a", "50")
+                  + answer("b", "50")), "every option is correct"),
+        (question("truefalse", answer("true", "100") + answer("false", "100")),
+         "either True or False is correct, not both"),
+        (question("shortanswer", answer("cat", "50")), "full credit"),
+        (question("numerical", answer("3", "50")), "a number with full credit"),
+    ],
+)
+def test_questions_certprep_cannot_grade_are_skipped_with_the_fix(xml: str, reason: str) -> None:
+    """Moodle imports these (with at most a warning); certprep skips them, the rest imports."""
+    good = question("shortanswer", answer("x", "100"))
+    result = moodle_xml.parse(quiz(good, xml))
+    assert result.errors == []
+    kept, skipped = result.questions
+    assert kept.importable and not skipped.importable
+    assert skipped.skip_reason.startswith(f"The {KIND_LABELS[skipped.kind]} question on line 4 "
+                                          "cannot be graded: ")
+    assert reason in skipped.skip_reason
 
 
 def test_several_invalid_questions_each_get_an_error() -> None:
@@ -435,7 +473,10 @@ def test_xml_like_text_never_raises(text: str) -> None:
 def test_every_question_is_either_parsed_or_reported(parts: list[str]) -> None:
     result = moodle_xml.parse(quiz(*parts))
     questions = [p for p in parts if 'type="category"' not in p]
-    assert len(result.questions) + len(result.errors) == max(len(questions), 1)
+    errors = [e for e in result.errors if not e.message.startswith(NOTHING_TO_IMPORT)]
+    assert len(result.questions) + len(errors) == len(questions)
+    assert bool(result.errors) == (bool(errors) or not any(q.importable
+                                                            for q in result.questions))
 
 
 def test_parsing_is_roughly_linear() -> None:

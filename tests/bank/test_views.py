@@ -50,7 +50,7 @@ def test_upload_preview_then_confirm_imports_the_set(client, educator):
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "3 questions found" in preview
     assert "1 single choice" in preview and "1 numerical" in preview
-    assert "Line 12: essay — Essay questions need manual marking" in preview
+    assert "Line 12: essay — Essay questions need a person to mark them" in preview
     assert "Which drug reverses the opioid?" in preview
     assert "Correct: a competitive mu antagonist" not in preview  # no key in the nurse view
     assert count(Question) == 0
@@ -103,7 +103,7 @@ def test_upload_over_the_size_limit_gets_413(make_app, make_user):
 def test_script_in_an_html_question_never_reaches_the_page(client, educator):
     attack = ('::x::[html]<p onclick="alert(1)">Pick one</p><script>alert(2)</script>'
               '<img src=x onerror=alert(3)><a href="javascript:alert(4)">link</a>'
-              ' {=<b>safe</b> ~<iframe src="//evil.example"></iframe>other}\n')
+              ' {=<b>safe</b> ~<iframe src\\="//evil.example"></iframe>other}\n')
     response = upload(client, attack.encode())
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     body = page.split("<main", 1)[1]  # the layout's own script tag is in <head>

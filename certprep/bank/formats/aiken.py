@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from certprep.bank.formats.gift import default_name
-from certprep.bank.formats.records import Choice, ParsedQuestion, ParseError, ParseResult
+from .common import PHP_SPACE as _PHP_SPACE
+from .common import default_name, reader
+from .records import Choice, ParsedQuestion, ParseError, ParseResult
 
-# PHP's trim() strips exactly these characters.
-_PHP_SPACE = " \t\n\r\0\x0b"
 # One uppercase letter, ')' or '.', and an optional space: "A)Text" counts too.
 _OPTION_RE = re.compile(r"[A-Z][).][ \t]?")
 _ANSWER = "ANSWER:"
@@ -66,6 +65,7 @@ def _finish(pending: _Pending, line: str, number: int) -> ParsedQuestion | Parse
     )
 
 
+@reader("aiken", strict=False)
 def parse(text: str) -> ParseResult:
     """Parse Aiken text into single-choice questions and Moodle's errors (never raises)."""
     result = ParseResult(format="aiken")

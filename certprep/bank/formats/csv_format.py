@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 from collections import Counter
 
 from certprep.bank.outline import DIFFICULTIES, DOMAIN_KEYS
 
+from .common import Invalid, decimal, reader
 from .records import Choice, NumericAnswer, ParsedQuestion, ParseError, ParseResult
 
 FORMAT = "csv"
@@ -41,15 +41,10 @@ TYPES = ("single_choice", "multiple_response", "true_false", "numerical", "short
 LETTERS = "ABCDEF"
 _OPTIONS = tuple(f"option_{letter.lower()}" for letter in LETTERS)
 _ID = re.compile(r"[a-z0-9-]+")
-# Written so that no input makes the regex backtrack more than linearly.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _EXPECTED = "Expected header: " + ",".join(HEADER)
 
 
-class _Invalid(Exception):
-    """A row that cannot be imported; the message says why."""
-
-
+@reader(FORMAT, strict=True)
 def parse(text: str) -> ParseResult:
     """Read certprep CSV into records; errors give the line each row starts on."""
     result = ParseResult(format=FORMAT)
@@ -129,9 +124,9 @@ def _read_row(row: list[str], columns: list[str], line: int, seen: dict[str, int
     try:
         question = _question(cells, line)
         if question.external_id in seen:
-            raise _Invalid(f"id {question.external_id} is already used on line "
+            raise Invalid(f"id {question.external_id} is already used on line "
                            f"{seen[question.external_id]}")
-    except _Invalid as exc:
+    except Invalid as exc:
         result.errors.append(ParseError(line, f"{label}: {exc}"))
         return
     if question.external_id:
@@ -143,11 +138,11 @@ def _question(cells: dict[str, str], line: int) -> ParsedQuestion:
     """Build the record for one row."""
     kind = cells["type"].lower()
     if kind not in TYPES:
-        raise _Invalid(f'type "{cells["type"]}" is not one of {", ".join(TYPES)}')
+        raise Invalid(f'type "{cells["type"]}" is not one of {", ".join(TYPES)}')
     if not cells["stem"]:
-        raise _Invalid("stem is empty")
+        raise Invalid("stem is empty")
     if cells["id"] and not _ID.fullmatch(cells["id"]):
-        raise _Invalid(f'id "{cells["id"]}" may use only a-z, 0-9 and "-"')
+        raise Invalid(f'id "{cells["id"]}" may use only a-z, 0-9 and "-"')
     question = ParsedQuestion(
         line=line, kind=kind, text=cells["stem"], text_format="markdown", name=cells["id"],
         external_id=cells["id"] or None, tags=split_list(cells["tags"]),
@@ -170,7 +165,7 @@ def _choice_of(cells: dict[str, str], column: str, allowed: tuple[str, ...]) -> 
     """An optional cell that must be one of a fixed list when given."""
     value = cells[column].lower()
     if value and value not in allowed:
-        raise _Invalid(f'{column} "{cells[column]}" is not one of {", ".join(allowed)}')
+        raise Invalid(f'{column} "{cells[column]}" is not one of {", ".join(allowed)}')
     return value or None
 
 
@@ -181,9 +176,9 @@ def _check_unused(cells: dict[str, str], kind: str) -> None:
         unused += ["tolerance", "unit"]
     filled = [column for column in unused if cells[column]]
     if filled:
-        raise _Invalid(f"a {kind} row leaves {', '.join(filled)} empty")
+        raise Invalid(f"a {kind} row leaves {', '.join(filled)} empty")
     if not cells["correct"]:
-        raise _Invalid("correct is empty")
+        raise Invalid("correct is empty")
 
 
 def _options(cells: dict[str, str]) -> list[tuple[str, str]]:
@@ -192,7 +187,7 @@ def _options(cells: dict[str, str]) -> list[tuple[str, str]]:
     last = max((i for i, (_, text) in enumerate(filled) if text), default=-1)
     gaps = [f"option_{letter.lower()}" for letter, text in filled[:last] if not text]
     if gaps:
-        raise _Invalid(f"{gaps[0]} is empty but a later option is filled; fill options in order")
+        raise Invalid(f"{gaps[0]} is empty but a later option is filled; fill options in order")
     return filled[: last + 1]
 
 
@@ -201,9 +196,9 @@ def _letters(cell: str) -> list[str]:
     letters = [part.upper() for part in re.split(r"[;,\s]+", cell) if part]
     bad = [part for part in letters if part not in LETTERS]
     if bad:
-        raise _Invalid(f'correct "{cell}" must be option letters such as B or A;C')
+        raise Invalid(f'correct "{cell}" must be option letters such as B or A;C')
     if len(set(letters)) != len(letters):
-        raise _Invalid(f'correct "{cell}" names a letter twice')
+        raise Invalid(f'correct "{cell}" names a letter twice')
     return letters
 
 
@@ -211,15 +206,13 @@ def _read_choices(cells: dict[str, str], question: ParsedQuestion) -> None:
     """single_choice (one letter) or multiple_response (two or more letters)."""
     options = _options(cells)
     if len(options) < 2:
-        raise _Invalid("fill at least option_a and option_b")
+        raise Invalid("fill at least option_a and option_b")
     letters = _letters(cells["correct"])
     empty = [letter for letter in letters if letter not in {opt for opt, _ in options}]
     if empty:
-        raise _Invalid(f"correct names option_{empty[0].lower()}, which is empty")
-    if question.kind == "single_choice" and len(letters) != 1:
-        raise _Invalid("a single_choice row has exactly one correct letter")
+        raise Invalid(f"correct names option_{empty[0].lower()}, which is empty")
     if question.kind == "multiple_response" and len(letters) < 2:
-        raise _Invalid("a multiple_response row has two or more correct letters; "
+        raise Invalid("a multiple_response row has two or more correct letters; "
                        "use single_choice for one")
     share = 1.0 if question.kind == "single_choice" else 1 / len(letters)
     wrong = 0.0 if question.kind == "single_choice" else -share
@@ -231,7 +224,7 @@ def _read_true_false(cells: dict[str, str], question: ParsedQuestion) -> None:
     """true_false: correct is true or false."""
     answer = cells["correct"].lower()
     if answer not in ("true", "false"):
-        raise _Invalid(f'correct "{cells["correct"]}" must be true or false')
+        raise Invalid(f'correct "{cells["correct"]}" must be true or false')
     question.choices = [Choice("True", float(answer == "true")),
                         Choice("False", float(answer == "false"))]
 
@@ -239,16 +232,17 @@ def _read_true_false(cells: dict[str, str], question: ParsedQuestion) -> None:
 def number(cell: str, column: str) -> float:
     """A decimal number; a lone decimal comma (European spreadsheets) is accepted."""
     raw = cell.replace(",", ".") if cell.count(",") == 1 and "." not in cell else cell
-    if not _NUMBER.fullmatch(raw) or not math.isfinite(float(raw)):
-        raise _Invalid(f'{column} "{cell[:40]}" is not a number')
-    return float(raw)
+    value = decimal(raw)
+    if value is None:
+        raise Invalid(f'{column} "{cell[:40]}" is not a number')
+    return value
 
 
 def _read_numerical(cells: dict[str, str], question: ParsedQuestion) -> None:
     """numerical: correct is the value; tolerance (default 0) and unit are optional."""
     tolerance = number(cells["tolerance"], "tolerance") if cells["tolerance"] else 0.0
     if tolerance < 0:
-        raise _Invalid("tolerance must not be negative")
+        raise Invalid("tolerance must not be negative")
     question.numeric = [NumericAnswer(number(cells["correct"], "correct"), tolerance)]
     question.unit = cells["unit"]
 
@@ -257,7 +251,7 @@ def _read_short_answer(cells: dict[str, str], question: ParsedQuestion) -> None:
     """short_answer: the accepted answers, separated by ';' (case is ignored)."""
     question.choices = [Choice(text, 1.0) for text in split_list(cells["correct"])]
     if not question.choices:
-        raise _Invalid("correct holds no accepted answer")
+        raise Invalid("correct holds no accepted answer")
 
 
 _READERS = {

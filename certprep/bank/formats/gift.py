@@ -13,8 +13,19 @@ from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from certprep.bank.formats import grades
-from certprep.bank.formats.records import (
+from . import grades
+from .common import (
+    DESCRIPTION_SKIP,
+    ESSAY_SKIP,
+    NUMBER,
+    PHP_SPACE,
+    Invalid,
+    default_name,
+    reader,
+    slug,
+)
+from .records import (
+    LIMITS,
     TEXT_FORMATS,
     Choice,
     MatchPair,
@@ -24,9 +35,7 @@ from certprep.bank.formats.records import (
     ParseResult,
 )
 
-# PHP's trim() strips exactly these; Python's strip() would also eat NBSP and
-# other Unicode spaces that Moodle keeps.
-_PHP_SPACE = " \t\n\r\0\x0b"
+_PHP_SPACE = PHP_SPACE
 
 # Escaped control characters are hidden behind Unicode noncharacters while the
 # block is parsed, so that e.g. "\{" is never taken for the answer block.
@@ -48,10 +57,8 @@ _RESTORE = str.maketrans(
 
 # Moodle's weight syntax: "%50%", "%-33.33333%", "%100%" (1-2 digits, then more).
 _WEIGHT_RE = re.compile(r"%(-*)([0-9]{1,2}\.?[0-9]*)%")
-# What PHP's is_numeric() accepts (decimal only; no inf/nan/underscores).
-_NUMBER_RE = re.compile(
-    r"[ \t\n\r\v\f]*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t\n\r\v\f]*"
-)
+# PHP's is_numeric() accepts a decimal number with white space around it.
+_NUMBER_SPACE = " \t\n\r\v\f"
 _TAG_RE = re.compile(r"<[^>]*>")
 _ID_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
 _TAGS_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]")
@@ -60,17 +67,12 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 _TRUE_FALSE = ("T", "TRUE", "F", "FALSE")
 _CATEGORY = "$CATEGORY:"
 
-ESSAY_SKIP = "Essay questions need manual marking, which certprep does not offer."
-DESCRIPTION_SKIP = "A description is information only; there is nothing to answer."
+__all__ = ["DESCRIPTION_SKIP", "ESSAY_SKIP", "default_name", "dump", "parse"]
 
 
-class _GiftError(Exception):
-    """A problem in one block; becomes a ParseError and the block is dropped."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-        self.message = message
+def _error(line: int, message: str) -> Invalid:
+    """A problem in one block; it becomes a ParseError and the block is dropped."""
+    return Invalid(message, line)
 
 
 # ---------------------------------------------------------------------------
@@ -106,15 +108,6 @@ def _with_feedback(raw: str, default: str) -> tuple[str, str, str, str]:
     return text, text_format, feedback, feedback_format
 
 
-def default_name(text: str, limit: int = 80) -> str:
-    """Derive a question name from its text the way Moodle does: no tags, about 80 chars."""
-    plain = " ".join(_TAG_RE.sub(" ", text).split())
-    if len(plain) <= limit:
-        return plain or "Question"
-    cut = plain.rfind(" ", 0, limit)
-    return plain[: cut if cut > 0 else limit] + "..."
-
-
 def _clean_name(raw: str) -> str:
     """Tidy a ::title:: like Moodle's clean_question_name (tags stripped, trimmed)."""
     return _trim(_TAG_RE.sub("", _unescape(raw)))
@@ -129,7 +122,7 @@ def _skip_space(text: str, pos: int) -> int:
 
 def _is_number(text: str) -> bool:
     """Whether PHP's is_numeric() would accept the text."""
-    return _NUMBER_RE.fullmatch(text) is not None
+    return NUMBER.fullmatch(text.strip(_NUMBER_SPACE)) is not None
 
 
 # ---------------------------------------------------------------------------
@@ -227,7 +220,7 @@ def _weight(part: str, line: int) -> tuple[float | None, str]:
     if match is None:
         return None, part
     if len(match[1]) > 1:
-        raise _GiftError(
+        raise _error(
             line,
             f"The weight {match[0]} on line {line} has more than one minus sign; "
             f"write it as %-{match[2]}%.",
@@ -236,17 +229,22 @@ def _weight(part: str, line: int) -> tuple[float | None, str]:
     return (-value if match[1] else value), part[match.end() :]
 
 
-def _checked_grade(fraction: float, line: int) -> float:
-    """Snap a fraction to Moodle's allowed grade list, or explain the nearest choices."""
+def _checked_grade(fraction: float, line: int, refused: list[ParseError]) -> float:
+    """Snap a fraction to Moodle's allowed grade list, or note the nearest choices.
+
+    A refused grade is noted and reading goes on, so every bad grade of a question
+    is reported at once.
+    """
     grade = grades.snap(fraction)
     if grade is not None:
         return grade
     nearest = [f"{grades.as_percent(g)}%" for g in grades.nearest(fraction)]
-    raise _GiftError(
+    refused.append(ParseError(
         line,
         f"The grade {grades.as_percent(fraction)}% on line {line} is not one Moodle allows; "
         f"change it to {' or '.join(nearest)} (the nearest allowed grades).",
-    )
+    ))
+    return fraction
 
 
 # ---------------------------------------------------------------------------
@@ -263,6 +261,8 @@ class _Parts:
     answers: str  # trimmed answer text, general feedback removed
     answers_at: int  # offset of `answers` in block.text
     closed: bool  # False for a description (no braces)
+    title: str = ""  # the ::title::, when the block has one
+    refused: list[ParseError] = field(default_factory=list)  # grades Moodle would refuse
 
 
 def _locate(block: _Block) -> _Parts:
@@ -276,7 +276,8 @@ def _locate(block: _Block) -> _Parts:
             pos = _skip_space(text, end + 2)
     opening, closing = text.find("{", pos), text.find("}", pos)
     if opening == -1 and closing == -1:
-        return _Parts(block, _question(block, text[pos:], name), "", pos, closed=False)
+        return _Parts(block, _question(block, text[pos:], name), "", pos, closed=False,
+                      title=name)
     _check_braces(block, opening, closing)
     # Text after the block (even ".") makes it a missing-word question.
     blank = "" if text.endswith("}") else "_____"
@@ -291,7 +292,7 @@ def _locate(block: _Block) -> _Parts:
         end = separator
     raw = text[opening + 1 : end]
     at = opening + 1 + len(raw) - len(raw.lstrip(_PHP_SPACE))
-    return _Parts(block, question, _trim(raw), at, closed=True)
+    return _Parts(block, question, _trim(raw), at, closed=True, title=name)
 
 
 def _check_braces(block: _Block, opening: int, closing: int) -> None:
@@ -299,14 +300,14 @@ def _check_braces(block: _Block, opening: int, closing: int) -> None:
     if opening == -1 or closing == -1:
         found, missing = ("{", "}") if closing == -1 else ("}", "{")
         line = block.line_at(opening if closing == -1 else closing)
-        raise _GiftError(
+        raise _error(
             line,
             f"The question on line {line} has '{found}' but no '{missing}' around its answers; "
             "add the missing brace, or write a literal brace as \\{ or \\}.",
         )
     if closing < opening:
         line = block.line_at(closing)
-        raise _GiftError(
+        raise _error(
             line,
             f"The '}}' on line {line} comes before the answers' '{{'; "
             "write a literal brace in the question text as \\{ or \\}.",
@@ -361,14 +362,14 @@ def _read_choices(parts: _Parts) -> None:
             fraction, rest = 1.0, part[1:]
         else:
             weight, rest = _weight(part, line)
-            fraction = _checked_grade(weight, line) if weight is not None else 0.0
+            fraction = _checked_grade(weight, line, parts.refused) if weight is not None else 0.0
         text, text_format, feedback, feedback_format = _with_feedback(rest, question.text_format)
         # Moodle skips options whose text is empty when it saves the question.
         if text:
             question.choices.append(Choice(text, fraction, feedback, text_format, feedback_format))
     if len(question.choices) < 2:
         line = block.line_at(parts.answers_at)
-        raise _GiftError(
+        raise _error(
             line,
             f"The multiple-choice question on line {line} has fewer than 2 options; "
             "give at least two, e.g. {=right ~wrong}.",
@@ -383,13 +384,13 @@ def _read_short_answers(parts: _Parts) -> None:
     for offset, part in _segments(block, parts.answers_at, end, _EQ_SPLIT):
         line = block.line_at(offset)
         weight, rest = _weight(part, line)
-        fraction = _checked_grade(weight, line) if weight is not None else 1.0
+        fraction = _checked_grade(weight, line, parts.refused) if weight is not None else 1.0
         text, text_format, feedback, feedback_format = _with_feedback(rest, question.text_format)
         if text:
             question.choices.append(Choice(text, fraction, feedback, text_format, feedback_format))
     if not question.choices:
         line = block.line_at(parts.answers_at)
-        raise _GiftError(
+        raise _error(
             line,
             f"The short-answer question on line {line} has no accepted answer; "
             "write at least one, e.g. {=Paris}.",
@@ -421,7 +422,7 @@ def _read_matching(parts: _Parts) -> None:
     entries = _segments(block, parts.answers_at, end, _EQ_SPLIT)
     if len(entries) < 2:
         line = block.line_at(parts.answers_at)
-        raise _GiftError(
+        raise _error(
             line,
             f"The matching question on line {line} needs at least 2 entries; "
             "write them as =prompt -> answer.",
@@ -430,7 +431,7 @@ def _read_matching(parts: _Parts) -> None:
         arrow = entry.find("->")
         if arrow == -1:
             line = block.line_at(offset)
-            raise _GiftError(
+            raise _error(
                 line,
                 f"The matching entry '{_unescape(entry)}' on line {line} has no '->'; "
                 "write it as =prompt -> answer.",
@@ -451,13 +452,13 @@ def _read_numerical(parts: _Parts) -> None:
     for offset, part in _segments(block, start, end if tilde == -1 else tilde, _EQ_SPLIT):
         line = block.line_at(offset)
         weight, rest = _weight(part, line)
-        fraction = _checked_grade(weight, line) if weight is not None else 1.0
+        fraction = _checked_grade(weight, line, parts.refused) if weight is not None else 1.0
         text, _, feedback, _ = _with_feedback(rest, question.text_format)
         value, tolerance = _number_and_tolerance(text, line)
         question.numeric.append(NumericAnswer(value, tolerance, fraction, feedback))
     if not question.numeric:
         line = block.line_at(parts.answers_at)
-        raise _GiftError(
+        raise _error(
             line,
             f"The numerical question on line {line} has no answer; "
             "write it as {#value}, {#value:tolerance} or {#min..max}.",
@@ -482,7 +483,7 @@ def _number_and_tolerance(text: str, line: int) -> tuple[float | None, float]:
             return (None if value == "*" else float(value)), float(tolerance)
     elif text == "*" or _is_number(text):
         return (None if text == "*" else float(text)), 0.0
-    raise _GiftError(
+    raise _error(
         line,
         f"The numerical answer '{text}' on line {line} is not a number; write a number, "
         "value:tolerance, min..max, or * for any other answer.",
@@ -498,8 +499,8 @@ _READERS = {
 }
 
 
-def _read_question(block: _Block) -> ParsedQuestion:
-    """Turn one non-category block into a question, or raise _GiftError."""
+def _read_question(block: _Block) -> _Parts:
+    """Read one non-category block into its parts and question, or raise Invalid."""
     parts = _locate(block)
     moodle_type = _detect(parts)
     question = parts.question
@@ -509,7 +510,7 @@ def _read_question(block: _Block) -> ParsedQuestion:
         question.kind, question.skip_reason = "essay", ESSAY_SKIP
     else:
         _READERS[moodle_type](parts)
-    return question
+    return parts
 
 
 def _read_category(block: _Block) -> str:
@@ -517,7 +518,7 @@ def _read_category(block: _Block) -> str:
     path = _trim(_unescape(block.text[len(_CATEGORY) :]))
     if not path:
         line = block.first_line
-        raise _GiftError(
+        raise _error(
             line,
             f"The $CATEGORY: on line {line} names no category; "
             "write a path after it, e.g. $CATEGORY: $course$/top/Chemistry.",
@@ -525,11 +526,13 @@ def _read_category(block: _Block) -> str:
     return path
 
 
+@reader("gift", strict=False)
 def parse(text: str) -> ParseResult:
     """Parse GIFT text into questions, category paths and errors (never raises)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     result = ParseResult(format="gift")
     category: str | None = None
+    titled: list[tuple[ParsedQuestion, str]] = []
     for run in _raw_blocks(text):
         block = _make_block(run)
         if block is None:
@@ -540,13 +543,39 @@ def parse(text: str) -> ParseResult:
                 if category not in result.categories:
                     result.categories.append(category)
                 continue
-            question = _read_question(block)
-        except _GiftError as exc:
-            result.errors.append(ParseError(exc.line, exc.message))
+            parts = _read_question(block)
+        except Invalid as exc:
+            result.errors.append(ParseError(exc.line or block.first_line, exc.message))
             continue
+        if parts.refused:
+            result.errors += parts.refused
+            continue
+        question = parts.question
         question.category = category
         result.questions.append(question)
+        if parts.title and question.external_id is None:
+            titled.append((question, parts.title))
+    _ids_from_titles(titled, {q.external_id for q in result.questions if q.external_id})
     return result
+
+
+def _ids_from_titles(titled: list[tuple[ParsedQuestion, str]], taken: set[str]) -> None:
+    """A ::title:: without an [id:] becomes the question's id, unique within the file.
+
+    So a stem edited in the educator's file and uploaded again is a new version of
+    the same question; an [id:...] comment, when there is one, still wins.
+    """
+    limit = LIMITS["external_id"]
+    for question, title in titled:
+        base = slug(title)
+        if not base:
+            continue  # a title of symbols only: the importer makes an id from the text
+        candidate, number = base, 2
+        while candidate in taken:
+            suffix = f"-{number}"
+            candidate, number = base[: limit - len(suffix)] + suffix, number + 1
+        taken.add(candidate)
+        question.external_id = candidate
 
 
 # ---------------------------------------------------------------------------

@@ -1,25 +1,36 @@
 """Moodle XML questions: parse(text) -> ParseResult and dump(questions) -> str.
 
 Pure functions: text in, records out. The XML is untrusted, so it is read with
-defusedxml and any DTD (which is where entity bombs and external entities
-live) is refused with one ParseError. Every element remembers the line of its
-start tag, so errors can point at the <question> they concern.
+common.read_xml (defusedxml; internal DTDs and entities, where entity bombs and
+external entities live, are refused with one ParseError). Every element remembers
+the line of its start tag, so errors can point at the <question> they concern.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import math
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-from defusedxml import DefusedXmlException, DTDForbidden
-from defusedxml.ElementTree import DefusedXMLParser
-
 from . import grades
+from .common import (
+    CLOZE_SKIP,
+    DESCRIPTION_SKIP,
+    ESSAY_SKIP,
+    Invalid,
+    XmlElement,
+    child,
+    children,
+    decimal,
+    element_text,
+    local_name,
+    not_supported,
+    read_xml,
+    reader,
+)
 from .records import (
     Choice,
     MatchPair,
@@ -44,104 +55,21 @@ _FORMAT_OUT = {"html": "html", "moodle": "moodle_auto_format", "plain": "plain_t
                "markdown": "markdown"}
 
 _SKIPPED = {
-    "essay": ("essay", "Essay questions need a person to mark them; certprep marks "
-                       "answers automatically."),
-    "description": ("description", "A description is information, not a question."),
-    "cloze": ("cloze", "Cloze (embedded answers) questions are not supported."),
-    "multianswer": ("cloze", "Cloze (embedded answers) questions are not supported."),
+    "essay": ("essay", ESSAY_SKIP),
+    "description": ("description", DESCRIPTION_SKIP),
+    "cloze": ("cloze", CLOZE_SKIP),
+    "multianswer": ("cloze", CLOZE_SKIP),
 }
 
-# Written so that no input makes the regex backtrack more than linearly.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _TAGS = re.compile(r"<[^<>]*>")  # "[^<>]" keeps it linear on "<<<<..."
 _CONTEXT = re.compile(r"\A\$(?:course|module|system|cat\d+)\$/?")
 _SEPARATOR = re.compile(r"(?<!/)/(?!/)")  # a single "/"; "//" is a literal slash
 
 
-# --------------------------------------------------------------------------- XML reading
-
-
-class XmlElement(ET.Element):
-    """An ElementTree element that also knows the line of its start tag."""
-
-    line = 0
-
-
-def local_name(tag: object) -> str:
-    """The tag without its {namespace}; '' for comments and processing instructions."""
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def read_xml(text: str) -> tuple[XmlElement | None, ParseError | None]:
-    """Parse untrusted XML, refusing DTDs and entities; never raises."""
-    parser: DefusedXMLParser | None = None
-
-    def factory(tag: str, attrs: dict[str, str]) -> XmlElement:
-        """Called by expat's start-tag handler, so the current line is the tag's."""
-        element = XmlElement(tag, attrs)
-        element.line = parser.parser.CurrentLineNumber  # the start tag being read
-        return element
-
-    builder = ET.TreeBuilder(element_factory=factory)
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
-    try:
-        parser.feed(text)
-        return parser.close(), None
-    except DTDForbidden:
-        return None, ParseError(_expat_line(parser), (
-            "The file declares a DTD (<!DOCTYPE ...>). DTDs and entities are refused "
-            "because they can expand without limit or read other files; remove the "
-            "DOCTYPE and any &name; entities and import again."))
-    except DefusedXmlException as exc:
-        return None, ParseError(_expat_line(parser), (
-            f"The file uses XML entities or external references ({type(exc).__name__}), "
-            "which are refused for safety; remove them and import again."))
-    except ET.ParseError as exc:
-        line = exc.position[0] if exc.position else 0
-        return None, ParseError(line, f"The file is not well-formed XML: {exc}. "
-                                      "Fix the markup at that line and import again.")
-    except (UnicodeError, ValueError) as exc:  # e.g. lone surrogates in the text
-        return None, ParseError(0, f"The file could not be read as XML: {exc}.")
-
-
-def _expat_line(parser: DefusedXMLParser) -> int:
-    """The line expat had reached when it stopped, or 0 if it cannot say."""
-    try:
-        return int(parser.parser.CurrentLineNumber)
-    except (AttributeError, TypeError, ValueError):
-        return 0
-
-
-def child(element: ET.Element | None, name: str) -> ET.Element | None:
-    """The first child with this local name (Moodle uses the first duplicate)."""
-    if element is None:
-        return None
-    for item in element:
-        if local_name(item.tag) == name:
-            return item
-    return None
-
-
-def children(element: ET.Element | None, name: str) -> list[ET.Element]:
-    """All children with this local name, in document order."""
-    if element is None:
-        return []
-    return [item for item in element if local_name(item.tag) == name]
-
-
-def element_text(element: ET.Element | None) -> str:
-    """The trimmed text directly inside an element ('' when absent)."""
-    return "" if element is None else (element.text or "").strip()
-
-
 # --------------------------------------------------------------------------- parsing
 
 
-class _Invalid(Exception):
-    """A question that cannot be imported; the message says why."""
-
-
+@reader(FORMAT, strict=False)
 def parse(text: str) -> ParseResult:
     """Read a Moodle XML <quiz> into records; errors name the <question> and its line."""
     result = ParseResult(format=FORMAT)
@@ -161,8 +89,6 @@ def parse(text: str) -> ParseResult:
             continue
         _read_question(element, qtype, category, result)
     result.categories = list(dict.fromkeys(result.categories))  # first appearance, linear
-    if not result.questions and not result.errors:
-        result.errors.append(ParseError(0, "The file contains no questions."))
     return result
 
 
@@ -207,9 +133,9 @@ def _read_question(element: XmlElement, qtype: str, category: str | None,
     name = _question_name(element)
     try:
         if not name:
-            raise _Invalid("it has no <name><text>; Moodle needs a name for every question")
+            raise Invalid("it has no <name><text>; Moodle needs a name for every question")
         question = _question(element, qtype, name, category)
-    except _Invalid as exc:
+    except Invalid as exc:
         label = f' "{name[:80]}"' if name else ""
         result.errors.append(ParseError(
             element.line, f'<question type="{qtype}">{label}: {exc}'))
@@ -240,12 +166,12 @@ def _question(element: XmlElement, qtype: str, name: str, category: str | None
         general_feedback_format=feedback_format, files=files or {})
     if gradable:
         if not text:
-            raise _Invalid("its <questiontext> is empty")
+            raise Invalid("its <questiontext> is empty")
         _READERS[qtype](element, question, files)
     elif skipped:
         question.kind, question.skip_reason = skipped
     else:
-        question.skip_reason = f'Moodle question type "{qtype}" is not supported by certprep.'
+        question.skip_reason = not_supported(f'Moodle "{qtype}"')
     return question
 
 
@@ -269,10 +195,10 @@ def _add_file(element: ET.Element, files: dict[str, bytes]) -> None:
     """Decode one <file encoding="base64"> into files; bad data is an error."""
     name = element.get("name", "").strip()
     if not name:
-        raise _Invalid("a <file> element has no name attribute")
+        raise Invalid("a <file> element has no name attribute")
     encoding = element.get("encoding", "base64").strip().lower()
     if encoding != "base64":
-        raise _Invalid(f'<file name="{name}"> uses encoding "{encoding}"; only base64 '
+        raise Invalid(f'<file name="{name}"> uses encoding "{encoding}"; only base64 '
                        "is supported")
     key = _file_key(element.get("path", "/"), name)
     files[key] = _decode(element.text, f'<file name="{name}">')
@@ -290,7 +216,7 @@ def _decode(data: str | None, where: str) -> bytes:
     try:
         return base64.b64decode(compact, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise _Invalid(f"{where} does not hold valid base64 data ({exc})") from None
+        raise Invalid(f"{where} does not hold valid base64 data ({exc})") from None
 
 
 def _legacy_image(element: ET.Element, text: str, files: dict[str, bytes] | None) -> str:
@@ -319,10 +245,11 @@ def _tags(element: ET.Element) -> list[str]:
 def _percent(answer: ET.Element) -> float:
     """The fraction attribute as a percentage (Moodle's default is 0)."""
     raw = answer.get("fraction", "0").strip() or "0"
-    if not _NUMBER.fullmatch(raw) or not math.isfinite(float(raw)):
-        raise _Invalid(f'<answer fraction="{raw[:40]}"> is not a number; use a percentage '
-                       "such as 100, 50 or -33.33333")
-    return float(raw)
+    value = decimal(raw)
+    if value is None:
+        raise Invalid(f'<answer fraction="{raw[:40]}"> is not a number; use a percentage '
+                      "such as 100, 50 or -33.33333")
+    return value
 
 
 def _fractions(answers: list[ET.Element]) -> list[float]:
@@ -332,7 +259,7 @@ def _fractions(answers: list[ET.Element]) -> list[float]:
     if bad:
         shown = ", ".join(f"{f:.2f}".rstrip("0").rstrip(".") for f in bad)
         allowed = grades.allowed_percentages()
-        raise _Invalid(f"invalid grades {shown}: an <answer fraction> must be one of "
+        raise Invalid(f"invalid grades {shown}: an <answer fraction> must be one of "
                        f"{allowed} percent, or one of their negatives")
     return fractions
 
@@ -354,12 +281,6 @@ def _choices(element: ET.Element, question: ParsedQuestion, files: dict[str, byt
     return choices
 
 
-def _require_positive(fractions: Iterable[float], what: str) -> None:
-    """A gradable question needs some answer that earns marks."""
-    if max(fractions, default=0.0) <= 0:
-        raise _Invalid(f"no {what} has a positive fraction, so nobody could answer it right")
-
-
 def _single(element: ET.Element) -> bool:
     """Moodle's <single>: absent means single; false, 0 or empty mean multiple."""
     holder = child(element, "single")
@@ -373,8 +294,7 @@ def _multichoice(element: ET.Element, question: ParsedQuestion,
     """multichoice: single_choice or multiple_response."""
     question.choices = _choices(element, question, files)
     if len(question.choices) < 2:
-        raise _Invalid("a multichoice question needs at least 2 non-empty <answer>s")
-    _require_positive((c.fraction for c in question.choices), "<answer>")
+        raise Invalid("a multichoice question needs at least 2 non-empty <answer>s")
     question.kind = "single_choice" if _single(element) else "multiple_response"
 
 
@@ -383,7 +303,7 @@ def _truefalse(element: ET.Element, question: ParsedQuestion,
     """truefalse: two Choices, True then False, one of them correct."""
     answers = children(element, "answer")
     if len(answers) < 2:
-        raise _Invalid("a truefalse question needs a 'true' and a 'false' <answer>")
+        raise Invalid("a truefalse question needs a 'true' and a 'false' <answer>")
     texts = [text_field(a, "plain", None)[0].lower() for a in answers[:2]]
     if texts == ["false", "true"]:
         answers = [answers[1], answers[0]]
@@ -394,9 +314,6 @@ def _truefalse(element: ET.Element, question: ParsedQuestion,
         feedback, feedback_format = text_field(child(answer, "feedback"),
                                                question.text_format, files)
         parts.append(Choice(label, 1.0 if correct else 0.0, feedback, "plain", feedback_format))
-    if sum(choice.fraction for choice in parts) != 1:
-        raise _Invalid("exactly one of the 'true' and 'false' <answer>s must have "
-                       'fraction="100"')
     question.kind, question.choices = "true_false", parts
 
 
@@ -405,8 +322,7 @@ def _shortanswer(element: ET.Element, question: ParsedQuestion,
     """shortanswer: accepted answers with fractions; <usecase> sets case sensitivity."""
     question.choices = _choices(element, question, files, text_format="plain")
     if not question.choices:
-        raise _Invalid("a shortanswer question needs at least one non-empty <answer>")
-    _require_positive((c.fraction for c in question.choices), "<answer>")
+        raise Invalid("a shortanswer question needs at least one non-empty <answer>")
     question.case_sensitive = element_text(child(element, "usecase")).lower() in ("1", "true")
     question.kind = "short_answer"
 
@@ -424,8 +340,7 @@ def _numerical(element: ET.Element, question: ParsedQuestion,
         question.numeric.append(NumericAnswer(
             _number(raw, "<answer>", allow_any=True), _tolerance(answer), fraction, feedback))
     if not question.numeric:
-        raise _Invalid("a numerical question needs at least one <answer> with a number")
-    _require_positive((a.fraction for a in question.numeric), "<answer>")
+        raise Invalid("a numerical question needs at least one <answer> with a number")
     units = child(element, "units")
     question.unit = element_text(child(child(units, "unit"), "unit_name"))
     question.kind = "numerical"
@@ -435,9 +350,10 @@ def _number(raw: str, where: str, allow_any: bool = False) -> float | None:
     """A decimal number, or None for '*' where a catch-all is allowed."""
     if allow_any and raw == "*":
         return None
-    if not _NUMBER.fullmatch(raw) or not math.isfinite(float(raw)):
-        raise _Invalid(f'{where} "{raw[:40]}" is not a number')
-    return float(raw)
+    value = decimal(raw)
+    if value is None:
+        raise Invalid(f'{where} "{raw[:40]}" is not a number')
+    return value
 
 
 def _tolerance(answer: ET.Element) -> float:
@@ -445,7 +361,7 @@ def _tolerance(answer: ET.Element) -> float:
     raw = element_text(child(answer, "tolerance")) or "0"
     value = _number(raw, "<tolerance>")
     if value is None or value < 0:
-        raise _Invalid(f"<tolerance> {raw[:40]} must not be negative")
+        raise Invalid(f"<tolerance> {raw[:40]} must not be negative")
     return value
 
 
@@ -459,10 +375,10 @@ def _matching(element: ET.Element, question: ParsedQuestion,
         if not prompt and not answer:
             continue
         if not answer:
-            raise _Invalid(f'<subquestion> "{prompt[:40]}" has no <answer><text>')
+            raise Invalid(f'<subquestion> "{prompt[:40]}" has no <answer><text>')
         question.pairs.append(MatchPair(prompt, answer, prompt_format))
     if sum(1 for pair in question.pairs if pair.prompt) < 2:
-        raise _Invalid("a matching question needs at least 2 <subquestion>s with text")
+        raise Invalid("a matching question needs at least 2 <subquestion>s with text")
     question.kind = "matching"
 
 

@@ -19,7 +19,16 @@ import yaml
 
 from certprep.bank.outline import DIFFICULTIES, DOMAIN_KEYS
 
-from .records import Choice, MatchPair, NumericAnswer, ParsedQuestion, ParseError, ParseResult
+from .common import Invalid, reader
+from .records import (
+    LIMITS,
+    Choice,
+    MatchPair,
+    NumericAnswer,
+    ParsedQuestion,
+    ParseError,
+    ParseResult,
+)
 
 FORMAT = "native"
 FORMAT_TAG = "certprep-native/1"
@@ -30,9 +39,12 @@ _ID = re.compile(r"[a-z0-9-]+")
 
 _TOP_KEYS = ("format", "set", "cases", "questions")
 _SET_KEYS = ("id", "title", "description")
-_REQUIRED = ("id", "type", "domain", "subdomain", "difficulty", "stem", "rationale",
-             "references")
-_COMMON = (*_REQUIRED, "tags", "case", "last_reviewed", "review_by")
+_REQUIRED = ("id", "type", "stem")
+# Other formats do not carry these, so an exported set must read back without them;
+# `flask bank lint` requires them of the shipped bank.
+_OPTIONAL = ("domain", "subdomain", "difficulty", "rationale", "references", "tags", "case",
+             "last_reviewed", "review_by")
+_COMMON = (*_REQUIRED, *_OPTIONAL)
 _BY_TYPE = {
     "single_choice": ("options",),
     "multiple_response": ("options",),
@@ -45,10 +57,6 @@ _OPTION_KEYS = ("text", "correct", "feedback")
 _NUMERIC_KEYS = ("value", "tolerance", "fraction", "feedback")
 _SHORT_KEYS = ("text", "fraction", "feedback")
 _PAIR_KEYS = ("prompt", "answer")
-
-
-class _Invalid(Exception):
-    """Content that breaks the format; the message says what to change."""
 
 
 # libyaml (C) reads about five times faster; the pure-Python loader is the fallback.
@@ -85,13 +93,14 @@ _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 # --------------------------------------------------------------------------- parsing
 
 
+@reader(FORMAT, strict=True)
 def parse(text: str) -> ParseResult:
     """Read a certprep-native/1 document into records; errors name their line."""
     result = ParseResult(format=FORMAT)
     try:
         node, data = _load(text)
-    except _Invalid as exc:
-        result.errors.append(ParseError(*exc.args))
+    except Invalid as exc:
+        result.errors.append(ParseError(exc.line or 0, exc.message))
         return result
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         result.errors.append(ParseError(1, (
@@ -119,7 +128,7 @@ def _refuse_aliases(text: str) -> None:
 
 
 def _load(text: str) -> tuple[yaml.Node | None, Any]:
-    """(node tree, data) of a single YAML document; _Invalid(line, message) on errors."""
+    """(node tree, data) of a single YAML document; Invalid(line, message) on errors."""
     loader = None
     try:
         _refuse_aliases(text)
@@ -130,17 +139,17 @@ def _load(text: str) -> tuple[yaml.Node | None, Any]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 0
         what = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise _Invalid(line, f"YAML error on line {line}: {what}.") from None
+        raise Invalid(f"YAML error on line {line}: {what}.", line) from None
     except yaml.YAMLError as exc:  # e.g. a character YAML does not allow
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else 0
-        raise _Invalid(line, f"The file is not valid YAML: {exc}") from None
+        raise Invalid(f"The file is not valid YAML: {exc}", line) from None
     except RecursionError:
-        raise _Invalid(0, "The YAML is nested too deeply to read.") from None
+        raise Invalid("The YAML is nested too deeply to read.", 0) from None
     except UnicodeError as exc:  # lone surrogates cannot reach libyaml as UTF-8
         line = text.count("\n", 0, getattr(exc, "start", 0)) + 1
-        raise _Invalid(line, f"The text holds a character that is not valid Unicode ({exc})."
-                       ) from None
+        raise Invalid(f"The text holds a character that is not valid Unicode ({exc}).", line
+                      ) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -171,7 +180,7 @@ def _header(data: dict, lines: dict[str, int], result: ParseResult) -> str | Non
             f"(found {_show(data.get('format'))}).")))
     try:
         result.set_info = _set(data.get("set"))
-    except _Invalid as exc:
+    except Invalid as exc:
         result.errors.append(ParseError(lines.get("set", 1), f"set: {exc}"))
         return None
     return result.set_info["id"]
@@ -180,12 +189,18 @@ def _header(data: dict, lines: dict[str, int], result: ParseResult) -> str | Non
 def _set(info: Any) -> dict[str, str]:
     """Validate the set mapping: {"id", "title", "description"}."""
     if not isinstance(info, dict):
-        raise _Invalid("give a mapping with id and title")
+        raise Invalid("give a mapping with id and title")
     _no_unknown(info, _SET_KEYS, "set")
     set_id = info.get("id")
     if not isinstance(set_id, str) or not _ID.fullmatch(set_id):
-        raise _Invalid('id is required and may use only a-z, 0-9 and "-"')
-    return {"id": set_id, "title": _text(info, "title"),
+        raise Invalid('id is required and may use only a-z, 0-9 and "-"')
+    title = _text(info, "title")
+    for key, value, limit in (("id", set_id, LIMITS["set_id"]),
+                              ("title", title, LIMITS["set_title"])):
+        if len(value) > limit:
+            raise Invalid(f"{key} is {len(value)} characters long; the limit is {limit}, "
+                          "so shorten it")
+    return {"id": set_id, "title": title,
             "description": _text(info, "description", required=False)}
 
 
@@ -196,15 +211,15 @@ def _cases(cases: Any, line: int, result: ParseResult) -> dict[str, str]:
     found: dict[str, str] = {}
     try:
         if not isinstance(cases, dict):
-            raise _Invalid("give a mapping of case id to {scenario: text}")
+            raise Invalid("give a mapping of case id to {scenario: text}")
         for case_id, case in cases.items():
             if not isinstance(case_id, str) or not _ID.fullmatch(case_id):
-                raise _Invalid(f'case id "{_show(case_id)}" may use only a-z, 0-9 and "-"')
+                raise Invalid(f'case id "{_show(case_id)}" may use only a-z, 0-9 and "-"')
             if not isinstance(case, dict):
-                raise _Invalid(f"{case_id} must be a mapping with a scenario")
+                raise Invalid(f"{case_id} must be a mapping with a scenario")
             _no_unknown(case, ("scenario",), f"case {case_id}")
             found[case_id] = _text(case, "scenario")
-    except _Invalid as exc:
+    except Invalid as exc:
         result.errors.append(ParseError(line, f"cases: {exc}"))
     return found
 
@@ -228,8 +243,8 @@ def _questions(data: dict, node: yaml.MappingNode, lines: dict[str, int],
                 _key_lines(item_node, result)
             question = _question(item, line, cases, set_id)
             if question.external_id in seen:
-                raise _Invalid(f"the id is already used on line {seen[question.external_id]}")
-        except _Invalid as exc:
+                raise Invalid(f"the id is already used on line {seen[question.external_id]}")
+        except Invalid as exc:
             name = f'Question "{label}"' if isinstance(label, str) else "Question"
             result.errors.append(ParseError(line, f"{name}: {exc}"))
             continue
@@ -261,7 +276,7 @@ def _no_unknown(mapping: dict, allowed: Iterable[str], where: str) -> None:
     allowed = tuple(allowed)
     for key in mapping:
         if key not in allowed:
-            raise _Invalid(f'unknown key "{_show(key)}" in {where}; allowed keys: '
+            raise Invalid(f'unknown key "{_show(key)}" in {where}; allowed keys: '
                            f"{', '.join(allowed)}")
 
 
@@ -277,7 +292,7 @@ def _date(mapping: dict, key: str) -> str | None:
             return dt.date.fromisoformat(value.strip()).isoformat()
         except ValueError:
             pass
-    raise _Invalid(f"{key} must be a date written YYYY-MM-DD (found {_show(value)})")
+    raise Invalid(f"{key} must be a date written YYYY-MM-DD (found {_show(value)})")
 
 
 def _text(mapping: dict, key: str, required: bool = True) -> str:
@@ -286,25 +301,25 @@ def _text(mapping: dict, key: str, required: bool = True) -> str:
     if value is None and not required:
         return ""
     if value is None:
-        raise _Invalid(f"{key} is missing")
+        raise Invalid(f"{key} is missing")
     if not isinstance(value, str):
         hint = " (put it in quotes)" if isinstance(value, bool | int | float) else ""
-        raise _Invalid(f"{key} must be text, not {_show(value)}{hint}")
+        raise Invalid(f"{key} must be text, not {_show(value)}{hint}")
     if required and not value.strip():
-        raise _Invalid(f"{key} is empty")
+        raise Invalid(f"{key} is empty")
     return value.strip()
 
 
 def _number(value: Any, what: str) -> float:
     """A finite number (not a boolean)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Invalid(f"{what} must be a number (found {_show(value)})")
+        raise Invalid(f"{what} must be a number (found {_show(value)})")
     try:
         number = float(value)
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise _Invalid(f"{what} must be a finite number (found {_show(value)})")
+        raise Invalid(f"{what} must be a finite number (found {_show(value)})")
     return number
 
 
@@ -312,7 +327,7 @@ def _fraction(mapping: dict, what: str) -> float:
     """A fraction between -1 and 1; 1 (full marks) when absent."""
     value = _number(mapping.get("fraction", 1.0), f"{what} fraction")
     if not -1 <= value <= 1:
-        raise _Invalid(f"{what} fraction must be between -1 and 1")
+        raise Invalid(f"{what} fraction must be between -1 and 1")
     return value
 
 
@@ -321,18 +336,18 @@ def _text_list(value: Any, key: str, minimum: int = 0) -> list[str]:
     if value is None and minimum == 0:
         return []
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise _Invalid(f"{key} must be a list of texts")
+        raise Invalid(f"{key} must be a list of texts")
     if len(value) < minimum:
-        raise _Invalid(f"{key} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
+        raise Invalid(f"{key} needs at least {minimum} entr{'y' if minimum == 1 else 'ies'}")
     return [v.strip() for v in value]
 
 
 def _mappings(value: Any, key: str, minimum: int) -> list[dict]:
     """A list of at least `minimum` mappings."""
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise _Invalid(f"{key} must be a list of mappings")
+        raise Invalid(f"{key} must be a list of mappings")
     if len(value) < minimum:
-        raise _Invalid(f"{key} needs at least {minimum} entries")
+        raise Invalid(f"{key} needs at least {minimum} entries")
     return value
 
 
@@ -340,40 +355,44 @@ def _question(item: Any, line: int, cases: dict[str, str], set_id: str | None
               ) -> ParsedQuestion:
     """Validate one question mapping and build its record."""
     if not isinstance(item, dict):
-        raise _Invalid("each question must be a mapping")
+        raise Invalid("each question must be a mapping")
     kind = item.get("type")
     if kind not in TYPES:
-        raise _Invalid(f"type must be one of {', '.join(TYPES)} (found {_show(kind)})")
+        raise Invalid(f"type must be one of {', '.join(TYPES)} (found {_show(kind)})")
     _no_unknown(item, _COMMON + _BY_TYPE[kind], f"a {kind} question")
     missing = [key for key in _REQUIRED if key not in item]
     if missing:
-        raise _Invalid(f"missing required key{'s' if len(missing) > 1 else ''} "
+        raise Invalid(f"missing required key{'s' if len(missing) > 1 else ''} "
                        f"{', '.join(missing)}")
     question_id = item["id"]
     if not isinstance(question_id, str) or not _ID.fullmatch(question_id):
-        raise _Invalid('id may use only a-z, 0-9 and "-"')
+        raise Invalid('id may use only a-z, 0-9 and "-"')
     question = ParsedQuestion(
         line=line, kind=kind, text=_text(item, "stem"), text_format="markdown",
         name=question_id, external_id=question_id, category=set_id,
         tags=_text_list(item.get("tags"), "tags"),
-        general_feedback=_text(item, "rationale"), general_feedback_format="markdown",
-        domain=_one_of(item, "domain", DOMAIN_KEYS), subdomain=_text(item, "subdomain"),
+        general_feedback=_text(item, "rationale", required=False),
+        general_feedback_format="markdown",
+        domain=_one_of(item, "domain", DOMAIN_KEYS),
+        subdomain=_text(item, "subdomain", required=False) or None,
         difficulty=_one_of(item, "difficulty", DIFFICULTIES),
-        references=_text_list(item.get("references"), "references", minimum=1),
+        references=_text_list(item.get("references"), "references"),
         last_reviewed=_date(item, "last_reviewed"), review_by=_date(item, "review_by"))
     if question.last_reviewed and question.review_by and (
             question.review_by <= question.last_reviewed):
-        raise _Invalid("review_by must be later than last_reviewed")
+        raise Invalid("review_by must be later than last_reviewed")
     _case(item, question, cases)
     _READERS[kind](item, question)
     return question
 
 
-def _one_of(item: dict, key: str, allowed: tuple[str, ...]) -> str:
-    """A value from a fixed list."""
+def _one_of(item: dict, key: str, allowed: tuple[str, ...]) -> str | None:
+    """A value from a fixed list, or None when the key is absent."""
     value = item.get(key)
+    if value is None and key not in item:
+        return None
     if value not in allowed:
-        raise _Invalid(f"{key} must be one of {', '.join(allowed)} (found {_show(value)})")
+        raise Invalid(f"{key} must be one of {', '.join(allowed)} (found {_show(value)})")
     return value
 
 
@@ -383,7 +402,7 @@ def _case(item: dict, question: ParsedQuestion, cases: dict[str, str]) -> None:
     if case_id is None:
         return
     if not isinstance(case_id, str) or case_id not in cases:
-        raise _Invalid(f'case "{_show(case_id)}" is not defined under cases')
+        raise Invalid(f'case "{_show(case_id)}" is not defined under cases')
     question.case_id, question.scenario = case_id, cases[case_id]
 
 
@@ -394,16 +413,14 @@ def _read_options(item: dict, question: ParsedQuestion) -> None:
     for number, option in enumerate(options, 1):
         _no_unknown(option, _OPTION_KEYS, f"option {number}")
         if "text" not in option:
-            raise _Invalid(f"option {number} has no text")
+            raise Invalid(f"option {number} has no text")
         flag = option.get("correct", False)
         if not isinstance(flag, bool):
-            raise _Invalid(f"option {number}: correct must be true or false")
+            raise Invalid(f"option {number}: correct must be true or false")
         correct.append(flag)
     count = sum(correct)
-    if question.kind == "single_choice" and count != 1:
-        raise _Invalid(f"a single_choice question has exactly one correct option (found {count})")
     if question.kind == "multiple_response" and count < 2:
-        raise _Invalid("a multiple_response question has two or more correct options "
+        raise Invalid("a multiple_response question has two or more correct options "
                        f"(found {count}); use single_choice for one")
     # Each correct option earns an equal share; each wrong one takes the same share away.
     share = 1.0 if question.kind == "single_choice" else 1 / count
@@ -417,7 +434,7 @@ def _read_true_false(item: dict, question: ParsedQuestion) -> None:
     """true_false: answer true/false and optional feedback for each pick."""
     answer = item.get("answer")
     if not isinstance(answer, bool):
-        raise _Invalid("answer must be true or false")
+        raise Invalid("answer must be true or false")
     question.choices = [
         Choice("True", float(answer), _text(item, "feedback_true", required=False)),
         Choice("False", float(not answer), _text(item, "feedback_false", required=False)),
@@ -427,14 +444,14 @@ def _read_true_false(item: dict, question: ParsedQuestion) -> None:
 def _read_numerical(item: dict, question: ParsedQuestion) -> None:
     """numerical: answer (+ tolerance) or a list of answers; optional unit."""
     if ("answer" in item) == ("answers" in item):
-        raise _Invalid("give either answer or answers")
+        raise Invalid("give either answer or answers")
     question.unit = _text(item, "unit", required=False)
     if "answer" in item:
         tolerance = _tolerance(item, "answer")
         question.numeric = [NumericAnswer(_number(item["answer"], "answer"), tolerance)]
         return
     if "tolerance" in item:
-        raise _Invalid("with answers, put tolerance inside each answer")
+        raise Invalid("with answers, put tolerance inside each answer")
     for number, entry in enumerate(_mappings(item["answers"], "answers", 1), 1):
         _no_unknown(entry, _NUMERIC_KEYS, f"answer {number}")
         value = entry.get("value")
@@ -442,21 +459,14 @@ def _read_numerical(item: dict, question: ParsedQuestion) -> None:
             None if value == "*" else _number(value, f"answer {number} value"),
             _tolerance(entry, f"answer {number}"), _fraction(entry, f"answer {number}"),
             _text(entry, "feedback", required=False)))
-    _full_marks(a.fraction for a in question.numeric)
 
 
 def _tolerance(mapping: dict, what: str) -> float:
     """A tolerance of zero or more (default 0)."""
     value = _number(mapping.get("tolerance", 0), f"{what} tolerance")
     if value < 0:
-        raise _Invalid(f"{what} tolerance must not be negative")
+        raise Invalid(f"{what} tolerance must not be negative")
     return value
-
-
-def _full_marks(fractions: Iterable[float]) -> None:
-    """Some answer must earn full marks."""
-    if max(fractions, default=0.0) < 1:
-        raise _Invalid("one answer needs fraction 1 (full marks)")
 
 
 def _read_short_answer(item: dict, question: ParsedQuestion) -> None:
@@ -464,13 +474,12 @@ def _read_short_answer(item: dict, question: ParsedQuestion) -> None:
     for number, entry in enumerate(_mappings(item.get("answers"), "answers", 1), 1):
         _no_unknown(entry, _SHORT_KEYS, f"answer {number}")
         if "text" not in entry:
-            raise _Invalid(f"answer {number} text is missing")
+            raise Invalid(f"answer {number} text is missing")
         question.choices.append(Choice(_text(entry, "text"), _fraction(entry, f"answer {number}"),
                                        _text(entry, "feedback", required=False)))
-    _full_marks(c.fraction for c in question.choices)
     flag = item.get("case_sensitive", False)
     if not isinstance(flag, bool):
-        raise _Invalid("case_sensitive must be true or false")
+        raise Invalid("case_sensitive must be true or false")
     question.case_sensitive = flag
 
 
@@ -480,7 +489,7 @@ def _read_matching(item: dict, question: ParsedQuestion) -> None:
         _no_unknown(pair, _PAIR_KEYS, f"pair {number}")
         for key in _PAIR_KEYS:
             if key not in pair:
-                raise _Invalid(f"pair {number} {key} is missing")
+                raise Invalid(f"pair {number} {key} is missing")
         question.pairs.append(MatchPair(_text(pair, "prompt"), _text(pair, "answer")))
     question.pairs += [MatchPair("", text)
                        for text in _text_list(item.get("distractors"), "distractors")]

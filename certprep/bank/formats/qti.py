@@ -1,48 +1,55 @@
-"""IMS QTI 1.2 items as Canvas exports them: parse(text) -> ParseResult.
+"""IMS QTI 1.2 items as Canvas, Blackboard 9 and Brightspace export them: parse(text).
 
 Pure: text in, records out. Reads <questestinterop> (assessment/section/item
 or objectbank/item) and a bare <item>. The kind comes from the structure
 (response_lid count and cardinality, response_str/num) and correctness from
 the <respcondition>s that set a positive score; Canvas's question_type
-metadata is only a hint, used for the kinds certprep does not grade.
+metadata is only a hint, used for the kinds certprep does not grade. Text is
+read from <mattext> and Blackboard's <mat_formattedtext>, wherever a
+<material> sits (Brightspace and Blackboard put option text in <flow_mat>).
 """
 
 from __future__ import annotations
 
-import math
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from .moodle_xml import XmlElement, child, children, element_text, local_name, read_xml
+from .common import (
+    DESCRIPTION_SKIP,
+    ESSAY_SKIP,
+    Invalid,
+    XmlElement,
+    child,
+    children,
+    decimal,
+    element_text,
+    local_name,
+    needs_marking,
+    not_supported,
+    read_xml,
+    reader,
+)
 from .records import Choice, MatchPair, NumericAnswer, ParsedQuestion, ParseError, ParseResult
 
 FORMAT = "qti"
 
 _CONTAINERS = ("questestinterop", "assessment", "section", "objectbank")
 _NEWER_QTI = ("assessmentItem", "assessmentTest", "qti-assessment-item", "qti-assessment-test")
-# Written so that no input makes the regex backtrack more than linearly.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 # Canvas question types certprep does not grade: (kind, reason).
 _UNSUPPORTED_HINTS = {
-    "essay_question": ("essay", "Essay questions need a person to mark them; certprep marks "
-                                "answers automatically."),
-    "file_upload_question": ("other", "File-upload questions need a person to mark them."),
-    "text_only_question": ("description", "A text-only item is information, not a question."),
-    "fill_in_multiple_blanks_question": ("cloze", "Fill-in-multiple-blanks questions are "
-                                                  "not supported."),
-    "multiple_dropdowns_question": ("cloze", "Multiple-dropdown questions are not supported."),
-    "calculated_question": ("other", "Calculated (formula) questions are not supported."),
+    "essay_question": ("essay", ESSAY_SKIP),
+    "file_upload_question": ("other", needs_marking("File-upload")),
+    "text_only_question": ("description", DESCRIPTION_SKIP),
+    "fill_in_multiple_blanks_question": ("cloze", not_supported("Fill-in-multiple-blanks")),
+    "multiple_dropdowns_question": ("cloze", not_supported("Multiple-dropdown")),
+    "calculated_question": ("other", not_supported("Calculated (formula)")),
 }
 _ESSAY = _UNSUPPORTED_HINTS["essay_question"]
 # Canvas's feedback ids that belong to the whole item, not to one choice.
 _ITEM_FEEDBACK = frozenset({"general_fb", "correct_fb", "general_incorrect_fb"})
-
-
-class _Invalid(Exception):
-    """An item that cannot be imported; the message says why."""
+_TEXT_ELEMENTS = ("mattext", "mat_formattedtext")  # QTI's own, and Blackboard's extension
 
 
 @dataclass
@@ -56,6 +63,33 @@ class _Condition:
     score: float | None = None  # None: the condition only shows feedback
     add: bool = False  # Add accumulates; Set replaces
     feedback: list[str] = field(default_factory=list)  # displayfeedback linkrefids
+    unreadable: str = ""  # a score certprep could not read, for the error message
+
+
+@dataclass
+class _Outcomes:
+    """The score variables an item declares (<outcomes><decvar>), by name: (min, max)."""
+
+    bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+
+    def is_score(self, name: str) -> bool:
+        """A <setvar> without a name sets the score; one naming another variable does not."""
+        return not name or name in (self.bounds or {"SCORE": None})
+
+    def value(self, text: str) -> float | None:
+        """A score: a number, or Blackboard's NAME.max / NAME.min for a declared bound."""
+        number = decimal(text)
+        if number is not None:
+            return number
+        name, _, bound = text.rpartition(".")
+        if bound not in ("max", "min") or not self.is_score(name):
+            return None
+        low, high = self.bounds.get(name, (None, None))
+        if bound == "max":
+            # Without a maxvalue, NAME.max is the item's full marks, whatever they are:
+            # only the ratio between scores matters here.
+            return high if high is not None and high > 0 else 1.0
+        return low if low is not None else 0.0
 
 
 @dataclass
@@ -67,6 +101,7 @@ class _Label:
     text_format: str
 
 
+@reader(FORMAT, strict=False)
 def parse(text: str) -> ParseResult:
     """Read QTI 1.2 items into records; errors name the <item> and its line."""
     result = ParseResult(format=FORMAT)
@@ -77,8 +112,6 @@ def parse(text: str) -> ParseResult:
     items = _items(root, result)
     for item, category in items:
         _read_item(item, category, result)
-    if not result.questions and not result.errors:
-        result.errors.append(ParseError(root.line, "The file contains no QTI <item> elements."))
     return result
 
 
@@ -116,7 +149,7 @@ def _read_item(item: XmlElement, category: str | None, result: ParseResult) -> N
     title = item.get("title", "").strip()
     try:
         question = _item(item, title, category)
-    except _Invalid as exc:
+    except Invalid as exc:
         label = f' "{title[:80]}"' if title else ""
         ident = item.get("ident", "")
         result.errors.append(ParseError(item.line, f'<item ident="{ident}">{label}: {exc}'))
@@ -128,7 +161,7 @@ def _item(item: XmlElement, title: str, category: str | None) -> ParsedQuestion:
     """Build the record for one item from its structure and scoring."""
     presentation = child(item, "presentation")
     if presentation is None:
-        raise _Invalid("it has no <presentation>")
+        raise Invalid("it has no <presentation>")
     text, text_format = _stem(presentation)
     feedback = _feedback(item)
     general, general_format = feedback.get("general_fb", ("", "plain"))
@@ -151,10 +184,11 @@ def _item(item: XmlElement, title: str, category: str | None) -> ParsedQuestion:
     elif strs:
         _typed(question, strs[0], conditions, hint)
     else:
-        question.skip_reason = "The item has no response type certprep knows."
+        question.skip_reason = not_supported("Items without a response type certprep knows "
+                                             "(response_lid, response_str or response_num)")
     if question.kind in ("single_choice", "multiple_response", "true_false", "numerical",
                          "short_answer", "matching") and not text:
-        raise _Invalid("its question text (<presentation><material>) is empty")
+        raise Invalid("its question text (<presentation><material>) is empty")
     return question
 
 
@@ -162,16 +196,24 @@ def _item(item: XmlElement, title: str, category: str | None) -> ParsedQuestion:
 
 
 def _mattext(material: ET.Element | None) -> tuple[str, str]:
-    """(text, format) of the <mattext>s inside a <material>."""
+    """(text, format) of the <mattext>s and <mat_formattedtext>s inside an element."""
     if material is None:
         return "", "plain"
     parts, text_format = [], "plain"
     for element in material.iter():
-        if local_name(element.tag) == "mattext":
+        name = local_name(element.tag)
+        if name in _TEXT_ELEMENTS:
             parts.append(_inner_markup(element).strip())
-            if len(element) or "html" in element.get("texttype", "").lower():
+            if len(element) or _is_html(name, element):
                 text_format = "html"
     return "\n".join(part for part in parts if part), text_format
+
+
+def _is_html(name: str, element: ET.Element) -> bool:
+    """mattext says texttype="text/html"; Blackboard's type is HTML or SMART_TEXT."""
+    if name == "mattext":
+        return "html" in element.get("texttype", "").lower()
+    return element.get("type", "HTML").strip().upper() != "PLAIN_TEXT"
 
 
 def _inner_markup(element: ET.Element) -> str:
@@ -241,12 +283,23 @@ def _conditions(item: ET.Element) -> list[_Condition]:
     """Every <respcondition> of the item's <resprocessing>, flattened."""
     found = []
     for processing in children(item, "resprocessing"):
+        outcomes = _outcomes(processing)
         for element in children(processing, "respcondition"):
-            found.append(_condition(element))
+            found.append(_condition(element, outcomes))
     return found
 
 
-def _condition(element: ET.Element) -> _Condition:
+def _outcomes(processing: ET.Element) -> _Outcomes:
+    """The <decvar>s of a <resprocessing>, with their minvalue and maxvalue."""
+    outcomes = _Outcomes()
+    for decvar in children(child(processing, "outcomes"), "decvar"):
+        low, high = decvar.get("minvalue", ""), decvar.get("maxvalue", "")
+        outcomes.bounds[decvar.get("varname", "SCORE").strip() or "SCORE"] = (
+            decimal(low.strip()), decimal(high.strip()))
+    return outcomes
+
+
+def _condition(element: ET.Element, outcomes: _Outcomes) -> _Condition:
     """Flatten a condition's tests (and/or/not) and read its score and feedback."""
     condition = _Condition()
     tests = child(element, "conditionvar")
@@ -255,12 +308,18 @@ def _condition(element: ET.Element) -> _Condition:
         test, negated = stack.pop()
         _add_test(condition, test, negated, stack)
     for setvar in children(element, "setvar"):
-        value = element_text(setvar)
-        if _finite(value):
-            sign = -1.0 if setvar.get("action", "").lower() == "subtract" else 1.0
-            condition.score = sign * float(value)
-            condition.add = setvar.get("action", "Set").lower() in ("add", "subtract")
-            break
+        name = (setvar.get("varname") or setvar.get("variablename") or "").strip()
+        if not outcomes.is_score(name):
+            continue  # e.g. Blackboard's single_correct_answer flag
+        text = element_text(setvar)
+        value = outcomes.value(text)
+        if value is None:
+            condition.unreadable = condition.unreadable or text
+            continue
+        sign = -1.0 if setvar.get("action", "").lower() == "subtract" else 1.0
+        condition.score = sign * value
+        condition.add = setvar.get("action", "Set").lower() in ("add", "subtract")
+        break
     condition.feedback = [e.get("linkrefid", "") for e in children(element, "displayfeedback")]
     return condition
 
@@ -283,15 +342,19 @@ def _add_test(condition: _Condition, test: ET.Element, negated: bool,
 
 def _finite(text: str) -> bool:
     """True for a decimal number that fits in a float."""
-    return bool(_NUMBER.fullmatch(text)) and math.isfinite(float(text))
+    return decimal(text) is not None
 
 
 def _labels(response: ET.Element) -> list[_Label]:
-    """The <response_label>s of a response, in order, with their texts."""
+    """The <response_label>s of a response, in order, with their texts.
+
+    The text may sit in a <material> of the label or inside its <flow_mat>
+    (Brightspace, Blackboard 9), so every material within the label counts.
+    """
     labels = []
     for element in response.iter():
         if local_name(element.tag) == "response_label":
-            text, text_format = _mattext(child(element, "material"))
+            text, text_format = _mattext(element)
             labels.append(_Label(element.get("ident", ""), text, text_format))
     return labels
 
@@ -349,7 +412,7 @@ def _choices(question: ParsedQuestion, lid: ET.Element, conditions: list[_Condit
     """One response_lid: single_choice, multiple_response or true_false."""
     labels = _labels(lid)
     if len(labels) < 2:
-        raise _Invalid("a choice item needs at least 2 <response_label>s")
+        raise Invalid("a choice item needs at least 2 <response_label>s")
     multiple = lid.get("rcardinality", "Single").strip().lower() == "multiple"
     fractions = _fractions(labels, conditions, lid.get("ident", ""), multiple)
     notes = _choice_feedback(conditions, feedback)
@@ -370,7 +433,7 @@ def _fractions(labels: list[_Label], conditions: list[_Condition], respident: st
     if combination:
         unknown = combination - set(idents)
         if unknown:
-            raise _Invalid(f"a <respcondition> requires unknown label {sorted(unknown)[0]}")
+            raise Invalid(f"a <respcondition> requires unknown label {sorted(unknown)[0]}")
         share = 1 / len(combination)
         # Canvas grades the set all-or-nothing; equal shares with penalties come closest.
         return {i: share if i in combination else -share for i in idents}
@@ -378,8 +441,19 @@ def _fractions(labels: list[_Label], conditions: list[_Condition], respident: st
     scale = sum(s for s in scores.values() if s > 0) if multiple else max(
         scores.values(), default=0.0)
     if scale <= 0:
-        raise _Invalid("no <respcondition> gives any choice a positive score")
+        _unreadable_scores(conditions)
+        # Nothing earns marks; the gradability rule says so when the item is finished.
+        return dict.fromkeys(idents, 0.0)
     return {i: max(-1.0, scores.get(i, 0.0) / scale) for i in idents}
+
+
+def _unreadable_scores(conditions: list[_Condition]) -> None:
+    """When no score could be read, say which <setvar> was the cause, if one was."""
+    for condition in conditions:
+        if condition.unreadable:
+            raise Invalid(f'a <setvar> sets the score to "{condition.unreadable[:40]}", which '
+                          "is neither a number nor a declared variable's .max or .min; "
+                          "write the score as a number")
 
 
 def _maybe_true_false(question: ParsedQuestion) -> None:
@@ -408,7 +482,7 @@ def _matching(question: ParsedQuestion, lids: list[ET.Element],
         scores = _label_scores(by_response, lid.get("ident", ""))
         best = max(((s, i) for i, s in scores.items() if s > 0 and i in labels), default=None)
         if best is None:
-            raise _Invalid(f'no <respcondition> gives a correct answer for <response_lid '
+            raise Invalid(f'no <respcondition> gives a correct answer for <response_lid '
                            f'ident="{lid.get("ident", "")}">')
         used.add(labels[best[1]])
         question.pairs.append(MatchPair(prompt, labels[best[1]], prompt_format))
@@ -439,7 +513,7 @@ def _numerical(question: ParsedQuestion, scored: list[_Condition]) -> None:
     for condition in scored:
         exact = [v for _, v in condition.equals if _finite(v)]
         if condition.equals and not exact:
-            raise _Invalid(f'the numeric answer "{condition.equals[0][1][:40]}" is not a number')
+            raise Invalid(f'the numeric answer "{condition.equals[0][1][:40]}" is not a number')
         low, high = condition.lower, condition.upper
         if low is not None and high is not None:
             value = float(exact[0]) if exact else (low + high) / 2
@@ -447,7 +521,7 @@ def _numerical(question: ParsedQuestion, scored: list[_Condition]) -> None:
         elif exact:
             value, tolerance = float(exact[0]), 0.0
         else:
-            raise _Invalid("a numeric <respcondition> gives only one bound of a range")
+            raise Invalid("a numeric <respcondition> gives only one bound of a range")
         question.numeric.append(NumericAnswer(value, tolerance, condition.score / best))
     question.kind = "numerical"
 
@@ -462,5 +536,5 @@ def _short_answer(question: ParsedQuestion, scored: list[_Condition]) -> None:
                 seen.add(value)
                 question.choices.append(Choice(value, condition.score / best))
     if not question.choices:
-        raise _Invalid("no <respcondition> names an accepted answer")
+        raise Invalid("no <respcondition> names an accepted answer")
     question.kind = "short_answer"
