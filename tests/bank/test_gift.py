@@ -681,19 +681,12 @@ def assert_sane(result: ParseResult) -> None:
     assert all(question.line >= 1 and question.kind for question in result.questions)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text())
-def test_arbitrary_text_never_raises(text):
-    assert_sane(gift.parse(text))
-
-
 @settings(max_examples=500, deadline=None)
 @given(st.lists(GIFT_PIECES, max_size=60).map("".join))
-def test_gift_like_text_never_raises(text):
+def test_whatever_was_read_can_be_written_and_read_again(text):
+    """Not always error-free: a short answer containing "->" reads back as matching, as in
+    Moodle. (That parsing never raises is tests/bank/test_formats_properties.py's job.)"""
     result = gift.parse(text)
-    assert_sane(result)
-    # Whatever was read can be written and read again. (Not always error-free:
-    # a short answer containing "->" reads back as matching, as in Moodle.)
     assert_sane(gift.parse(gift.dump(result.questions)))
 
 

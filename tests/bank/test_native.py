@@ -17,8 +17,6 @@ from tests.bank.linearity import assert_linear
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
-# Any code point, lone surrogates included: a str can hold them even if UTF-8 cannot.
-ANY_TEXT = st.text(st.characters(exclude_categories=()), max_size=400)
 README = Path(__file__).resolve().parents[2] / "question_bank" / "README.md"
 
 HEAD = """format: certprep-native/1
@@ -331,24 +329,6 @@ def test_dump_keeps_distinct_scenarios_under_one_case_id_apart() -> None:
 
 
 # --------------------------------------------------------------------------- properties
-
-
-@FAST
-@given(ANY_TEXT)
-def test_arbitrary_text_never_raises(text: str) -> None:
-    result = native.parse(text)
-    assert result.questions or result.errors
-    assert all(e.line >= 0 for e in result.errors)
-
-
-YAMLISH = st.text(alphabet=st.sampled_from(list("abc:-[]{}&*!|>'\"#\n 1.?,")), max_size=200)
-
-
-@FAST
-@given(YAMLISH)
-def test_yaml_like_text_never_raises(text: str) -> None:
-    result = native.parse(HEAD + text)
-    assert all(e.line >= 0 and e.message for e in result.errors)
 
 
 @FAST

@@ -226,7 +226,8 @@ def reader(format_name: str, *, strict: bool) -> Callable:
     def wrap(read: Callable[[str], ParseResult]) -> Callable[[str], ParseResult]:
         @functools.wraps(read)
         def parse(text: str) -> ParseResult:
-            return finish(read(text), format_name, strict=strict)
+            # A byte-order mark is not text (decode_upload drops it too; callers may not).
+            return finish(read(text.removeprefix("\ufeff")), format_name, strict=strict)
 
         return parse
 
