@@ -460,6 +460,58 @@ def test_errors_name_line_and_fix(gift_text, line, fragments):
         assert fragment in error.message
 
 
+def test_every_invalid_grade_is_reported_not_only_the_first():
+    text = "Q {\n~%33%a\n~%66%b\n=c\n}\n\nR {=x ~%15%y}\n\nS {#\n=%15%3\n=%70%4\n}\n"
+    result = gift.parse(text)
+    assert result.questions == []
+    assert [(e.line, e.message.split()[2]) for e in result.errors] == [
+        (2, "33%"), (3, "66%"), (7, "15%"), (10, "15%")]
+
+
+# The issue's cases: Moodle imports them, but nobody could answer them right.
+@pytest.mark.parametrize(
+    ("gift_text", "kind", "reason"),
+    [
+        ("Q {~a ~b}", "multiple_response", "no option is correct"),
+        ("Q {=a =b ~c}", "single_choice", '2 options earn full credit ("a", "b")'),
+        ("Q {~%50%a ~%50%b}", "multiple_response", "every option is correct"),
+        ("Q {~%50%a ~%30%b ~c}", "multiple_response", "the correct options' credit adds up to 80%"),
+    ],
+)
+def test_questions_nobody_could_grade_are_skipped_with_the_fix(gift_text, kind, reason):
+    result = gift.parse(f"Good {{=a ~b}}\n\n{gift_text}")
+    assert result.errors == []
+    good, bad = result.questions
+    assert good.importable and (bad.kind, bad.importable) == (kind, False)
+    assert f"question on line 3 cannot be graded: {reason}" in bad.skip_reason
+
+
+@pytest.mark.parametrize(
+    ("gift_text", "ids"),
+    [
+        ("::opioid-conv:: Convert 10 mg of oral morphine. {#15}", ["opioid-conv"]),
+        ("::Opioid Conversion: Step 1:: Q {T}", ["opioid-conversion-step-1"]),
+        ("::Schmerz ärztlich beurteilen:: Q {T}", ["schmerz-arztlich-beurteilen"]),
+        ("::Q1:: A {T}\n\n::Q1:: B {T}\n\n::q1:: C {T}", ["q1", "q1-2", "q1-3"]),
+        ("::Q1:: A {T}\n\n// [id:q1]\n::Other:: B {T}", ["q1-2", "q1"]),  # [id:] wins
+        ("// [id:mine]\n::Title:: A {T}", ["mine"]),
+        ("::?!:: A {T}", [None]),  # nothing to make an id of: the importer derives one
+        ("No title {T}", [None]),
+        (f"::{'x' * 200}:: A {{T}}\n\n::{'x' * 200}:: B {{T}}",
+         ["x" * 120, "x" * 118 + "-2"]),
+    ],
+)
+def test_the_title_becomes_the_id(gift_text, ids):
+    result = gift.parse(gift_text)
+    assert [q.external_id for q in result.questions] == ids
+
+
+def test_the_name_stays_the_title():
+    question = only("::Opioid Conversion: Step 1:: Q {T}")
+    assert (question.name, question.external_id) == ("Opioid Conversion: Step 1",
+                                                      "opioid-conversion-step-1")
+
+
 def test_bad_question_is_dropped_but_others_kept():
     result = gift.parse("A {=a ~%33%b}\n\nB {T}\n\nC {=x ~y")
     assert [q.text for q in result.questions] == ["B"]

@@ -320,6 +320,12 @@ def test_external_entity_is_refused_and_nothing_is_read(tmp_path) -> None:
     assert "TOP-SECRET" not in repr(result)
 
 
+def test_a_doctype_naming_only_an_external_dtd_is_read() -> None:
+    text = quiz(question("shortanswer", answer("x", "100"))).replace(
+        "<quiz>", '<!DOCTYPE quiz SYSTEM "quiz.dtd">\n<quiz>', 1)
+    assert only(text).kind == "short_answer"
+
+
 def test_undeclared_entity_is_an_xml_error() -> None:
     result = moodle_xml.parse(quiz(question("essay", "", name="&foo;")))
     assert result.questions == [] and "not well-formed" in result.errors[0].message

@@ -10,6 +10,7 @@ from certprep.bank.formats import qti
 from certprep.bank.formats.common import NOTHING_TO_IMPORT
 from certprep.bank.formats.records import MatchPair, NumericAnswer, ParsedQuestion
 from tests.bank.linearity import assert_linear
+from tests.conftest import DATA
 
 FAST = settings(max_examples=150, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -298,3 +299,137 @@ def test_every_item_is_either_parsed_or_reported(items: list[str]) -> None:
 ])
 def test_adversarial_input_is_linear(make) -> None:
     assert_linear(qti.parse, make)
+
+
+# --------------------------------------------------------------------------- other systems
+
+
+def test_blackboard_9_pool_reads_text_scores_and_feedback() -> None:
+    """Option text in <flow_mat><material><mat_extension><mat_formattedtext>; scores SCORE.max."""
+    result = qti.parse((DATA / "sample.blackboard.xml").read_text(encoding="utf-8"))
+    assert result.errors == [] and result.categories == ["Opioid safety pool"]
+    single, multiple = result.questions
+    assert (single.kind, single.text_format) == ("single_choice", "html")
+    assert single.text.startswith("<p>Which finding usually comes before")
+    assert [(c.text, c.fraction) for c in single.choices] == [
+        ("Increasing sedation", 1.0), ("Pinpoint pupils", 0.0), ("Itching", 0.0)]
+    assert single.choices[1].feedback == "Miosis occurs at ordinary doses."
+    assert single.choices[0].feedback == ""  # "correct" is the item's, not an option's
+    assert multiple.kind == "multiple_response"  # the <and>/<not> combination
+    assert [(c.text, c.fraction) for c in multiple.choices] == [
+        ("Constipation", 0.5), ("Hypertension", -0.5), ("Nausea", 0.5)]
+    assert all(q.importable for q in result.questions)
+
+
+def test_brightspace_library_reads_option_text_inside_flow_mat() -> None:
+    result = qti.parse((DATA / "sample.brightspace.xml").read_text(encoding="utf-8"))
+    assert result.errors == []
+    [question] = result.questions
+    assert question.importable
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("<p>Naloxone</p>", 1.0), ("<p>Naltrexone</p>", 0.0), ("<p>Flumazenil</p>", 0.0),
+        ("<p>Methadone</p>", 0.0)]
+    assert question.choices[1].feedback == "<p>Naltrexone is oral and long-acting.</p>"
+
+
+def flow_mat_lid(labels: dict[str, str]) -> str:
+    """A response_lid whose option texts sit in <flow_mat>, as Brightspace writes them."""
+    options = "".join(f'<response_label ident="{k}"><flow_mat>{mat(v)}</flow_mat>'
+                      "</response_label>" for k, v in labels.items())
+    return f'<response_lid ident="r1"><render_choice>{options}</render_choice></response_lid>'
+
+
+def test_blank_options_are_never_gradable() -> None:
+    """Before <flow_mat> was read, four blank options imported, two of them 'correct'."""
+    xml = item(flow_mat_lid({"a": "", "b": "", "c": "Gamma", "d": "Delta"}),
+               cond(eq("a"), "100") + cond(eq("c"), "100"))
+    [question] = qti.parse(document(xml)).questions
+    assert not question.importable
+    assert "option 1 has no text" in question.skip_reason
+    assert "option 2 has no text" in question.skip_reason
+
+
+@pytest.mark.parametrize(
+    ("setvar", "decvar", "fractions"),
+    [
+        ("SCORE.max", '<decvar varname="SCORE" maxvalue="10"/>', [1.0, 0.0, 0.0]),
+        ("SCORE.max", '<decvar varname="SCORE"/>', [1.0, 0.0, 0.0]),  # no maxvalue: full marks
+        ("SCORE.max", "", [1.0, 0.0, 0.0]),
+    ],
+)
+def test_score_max_means_full_marks(setvar: str, decvar: str, fractions: list[float]) -> None:
+    scoring = (f"<outcomes>{decvar}</outcomes>" + '<respcondition><conditionvar>'
+               f'{eq("a")}</conditionvar><setvar variablename="SCORE" action="Set">{setvar}'
+               "</setvar></respcondition>")
+    q = only(document(item(lid("r1", ABC), scoring)))
+    assert [c.fraction for c in q.choices] == fractions and q.importable
+
+
+def test_a_score_that_cannot_be_read_is_named_as_the_cause() -> None:
+    scoring = ('<respcondition><conditionvar>' + eq("a") + "</conditionvar>"
+               '<setvar action="Set">FULL</setvar></respcondition>')
+    result = qti.parse(document(item(lid("r1", ABC), scoring)))
+    [error] = result.errors
+    assert 'sets the score to "FULL", which is neither a number nor' in error.message
+
+
+def test_setvars_of_other_variables_are_not_scores() -> None:
+    scoring = ('<respcondition><conditionvar>' + eq("b") + "</conditionvar>"
+               '<setvar variablename="attempts" action="Set">5</setvar>'
+               '<setvar variablename="SCORE" action="Set">1</setvar></respcondition>'
+               '<respcondition><conditionvar>' + eq("a") + "</conditionvar>"
+               '<setvar variablename="attempts" action="Set">9</setvar></respcondition>')
+    q = only(document(item(lid("r1", ABC), scoring)))
+    assert [c.fraction for c in q.choices] == [0.0, 1.0, 0.0]
+
+
+def test_no_positive_score_is_skipped_with_the_fix() -> None:
+    good = item(lid("r1", ABC), cond(eq("a"), "1"), ident="ok")
+    result = qti.parse(document(good, item(lid("r1", ABC), cond(eq("a"), "0"))))
+    assert result.errors == []
+    kept, skipped = result.questions
+    assert kept.importable and not skipped.importable
+    assert "on line 5 cannot be graded: no option earns full credit" in skipped.skip_reason
+
+
+# --------------------------------------------------------------------------- DOCTYPE
+
+
+def test_a_doctype_naming_only_an_external_dtd_is_accepted() -> None:
+    """ILIAS, OLAT, R/exams and Chamilo write this line into every QTI 1.2 file."""
+    result = qti.parse((DATA / "sample.ilias.xml").read_text(encoding="utf-8"))
+    assert result.errors == []
+    [question] = result.questions
+    assert [(c.text, c.fraction) for c in question.choices] == [
+        ("Gate control theory", 1.0), ("Specificity theory", 0.0)]
+
+
+@pytest.mark.parametrize("doctype", [
+    '<!DOCTYPE questestinterop SYSTEM "ims_qtiasiv1p2p1.dtd">',
+    '<!DOCTYPE questestinterop PUBLIC "-//IMS//DTD QTI 1.2//EN" "http://x.invalid/q.dtd">',
+])
+def test_external_dtds_are_named_but_never_read(tmp_path, doctype) -> None:
+    """A DTD that would define &secret; is neither fetched nor read from disk."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET")
+    dtd = tmp_path / "evil.dtd"
+    dtd.write_text(f'<!ENTITY secret SYSTEM "file://{secret}">')
+    text = doctype.replace("ims_qtiasiv1p2p1.dtd", str(dtd)) + document(
+        item(lid("r1", ABC), cond(eq("a"), "1"), stem="&secret;")).split("\n", 1)[1]
+    result = qti.parse(text)
+    assert "TOP-SECRET" not in repr(result)
+    assert result.questions == [] and "not well-formed" in result.errors[0].message
+
+
+@pytest.mark.parametrize("subset", [
+    "[]",  # even an empty internal subset
+    '[<!ELEMENT questestinterop ANY>]',
+    '[<!ENTITY a "x">]',
+])
+def test_an_internal_subset_is_refused(subset: str) -> None:
+    text = f'<!DOCTYPE questestinterop SYSTEM "q.dtd" {subset}>' + document(
+        item(lid("r1", ABC), cond(eq("a"), "1"))).split("\n", 1)[1]
+    result = qti.parse(text)
+    assert result.questions == []
+    [error] = result.errors
+    assert "internal subset" in error.message and error.line == 1

@@ -47,8 +47,9 @@ _UNSUPPORTED_HINTS = {
     "calculated_question": ("other", not_supported("Calculated (formula)")),
 }
 _ESSAY = _UNSUPPORTED_HINTS["essay_question"]
-# Canvas's feedback ids that belong to the whole item, not to one choice.
-_ITEM_FEEDBACK = frozenset({"general_fb", "correct_fb", "general_incorrect_fb"})
+# Feedback ids that belong to the whole item, not to one choice (Canvas's, Blackboard's).
+_ITEM_FEEDBACK = frozenset({"general_fb", "correct_fb", "general_incorrect_fb", "correct",
+                            "incorrect"})
 _TEXT_ELEMENTS = ("mattext", "mat_formattedtext")  # QTI's own, and Blackboard's extension
 
 
@@ -401,9 +402,12 @@ def _choice_feedback(conditions: list[_Condition], feedback: dict[str, tuple[str
     for condition in conditions:
         if len(condition.equals) != 1 or condition.excluded:
             continue
+        respident, value = condition.equals[0]
+        # Blackboard names the label as the respident of an empty <varequal/>.
+        label = value or respident
         for link in condition.feedback:
             if link not in _ITEM_FEEDBACK and link in feedback:
-                found.setdefault(condition.equals[0][1], feedback[link])
+                found.setdefault(label, feedback[link])
     return found
 
 
