@@ -252,6 +252,7 @@ def sample_questions() -> list[ParsedQuestion]:
     return [
         ParsedQuestion(0, "single_choice", "Which?\n\n| a | b |\n|---|---|", name="s-1",
                        external_id="s-1", tags=["x"], scenario="Shared case.", case_id="c1",
+                       last_reviewed="2026-01-15", review_by="2027-01-15",
                        choices=[Choice("A", 1.0, "Yes: because"), Choice("B", 0.0, "")],
                        **common),
         ParsedQuestion(0, "multiple_response", "Pick", name="m-1", external_id="m-1",
@@ -285,6 +286,8 @@ def test_round_trip_every_type_with_cases_regrouped() -> None:
     original = sample_questions()
     text = native.dump(original, "demo", "Demo", "A description.")
     document = yaml.safe_load(text)
+    first = document["questions"][0]
+    assert (str(first["last_reviewed"]), str(first["review_by"])) == ("2026-01-15", "2027-01-15")
     assert document["cases"] == {"c1": {"scenario": "Shared case."},
                                  "c2": {"scenario": "Another case."}}
     assert document["set"] == {"id": "demo", "title": "Demo", "description": "A description."}
