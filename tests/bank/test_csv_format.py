@@ -67,6 +67,8 @@ def test_template_values() -> None:
     ("cells", "check"),
     [
         ({"correct": "b"}, lambda q: [c.fraction for c in q.choices] == [0.0, 1.0]),
+        ({"type": "multiple_response", "correct": "A"},
+         lambda q: [c.fraction for c in q.choices] == [1.0, -1.0]),
         ({"type": "multiple_response", "option_c": "C", "correct": "A; C"},
          lambda q: [c.fraction for c in q.choices] == [0.5, -0.5, 0.5]),
         ({"type": "multiple_response", "option_c": "C", "option_d": "D", "correct": "A,B C"},
@@ -109,7 +111,6 @@ def test_valid_rows(cells: dict[str, str], check) -> None:
         ({"correct": "C"}, "option_c, which is empty"),
         ({"option_b": ""}, "fill at least option_a and option_b"),
         ({"option_b": "", "option_c": "C"}, "option_b is empty but a later option"),
-        ({"type": "multiple_response", "correct": "A"}, "two or more correct letters"),
         ({"type": "true_false", "option_a": "", "option_b": "", "correct": "yes"},
          "must be true or false"),
         ({"type": "true_false", "correct": "true"}, "leaves option_a, option_b empty"),

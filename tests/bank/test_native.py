@@ -120,6 +120,37 @@ def test_types(qtype: str, body: str, check) -> None:
     assert check(x), x
 
 
+@pytest.mark.parametrize(
+    ("qtype", "options", "fractions"),
+    [
+        ("multiple_response", "[{text: a, correct: true}, {text: b}]", [1.0, -1.0]),
+        ("multiple_response", "[{text: a, fraction: 0.5}, {text: b, fraction: 0.5}, "
+                              "{text: c, fraction: -1}]", [0.5, 0.5, -1.0]),
+        ("multiple_response", "[{text: a, correct: true}, {text: b, correct: true}, "
+                              "{text: c, fraction: 0}]", [0.5, 0.5, 0.0]),
+        ("single_choice", "[{text: a, correct: true}, {text: b, fraction: 0.5}, {text: c}]",
+         [1.0, 0.5, 0.0]),
+    ],
+)
+def test_options_may_carry_their_own_fraction(qtype: str, options: str, fractions) -> None:
+    x = only(doc(q("x-1", qtype, f"    options: {options}\n")))
+    assert [c.fraction for c in x.choices] == fractions
+
+
+@pytest.mark.parametrize("fractions", [
+    [0.5, -1.0, 0.5, 0.0],  # GIFT's ~%50%a ~%-100%b ~%50%c ~d
+    [1.0, -0.5, -0.5],  # one right answer, penalties for the others
+    [0.3333333, 0.3333333, 0.3333333, -1.0],  # Moodle's rounded thirds, kept exactly
+    [0.25, 0.25, 0.25, 0.25, -0.1, -0.1, -0.1],  # Canvas's multiple_answer weights
+])
+def test_weights_from_other_formats_survive_a_native_round_trip(fractions) -> None:
+    original = ParsedQuestion(0, "multiple_response", "Pick", "markdown", name="m-1",
+                              external_id="m-1", general_feedback_format="markdown",
+                              choices=[Choice(f"o{n}", f) for n, f in enumerate(fractions)])
+    [again] = native.parse(native.dump([original], "s", "S")).questions
+    assert [c.fraction for c in again.choices] == fractions
+
+
 def test_case_resolves_to_scenario() -> None:
     x = only(doc(q("x-1", "single_choice", OPTIONS + "    case: knee\n")))
     assert (x.case_id, x.scenario) == ("knee", "Day one after a knee replacement.")
@@ -133,7 +164,8 @@ def test_case_resolves_to_scenario() -> None:
         (q("x-2", "essay", ""), "type must be one of"),
         (q("x-2", "single_choice", OPTIONS, common=COMMON.replace("    stem: What?\n", "")),
          "missing required key stem"),
-        (q("X_2", "single_choice", OPTIONS), "id may use only"),
+        (q("12", "single_choice", OPTIONS), "id must be text, not 12 (put it in quotes)"),
+        (q("''", "single_choice", OPTIONS), "id is empty"),
         (q("x-2", "single_choice", OPTIONS, common=COMMON.replace("assessment", "pharmacy")),
          "domain must be one of"),
         (q("x-2", "single_choice", OPTIONS, common=COMMON.replace("easy", "simple")),
@@ -149,7 +181,13 @@ def test_case_resolves_to_scenario() -> None:
          '2 options earn full credit ("A", "B"); mark exactly one as correct'),
         (q("x-2", "single_choice", OPTIONS.replace("        correct: true\n", "")),
          "no option earns full credit"),
-        (q("x-2", "multiple_response", OPTIONS), "two or more correct options (found 1)"),
+        (q("x-2", "multiple_response", OPTIONS.replace("correct: true", "fraction: 0.5")),
+         "adds up to 50%"),
+        (q("x-2", "single_choice", OPTIONS.replace("correct: true",
+                                                   "correct: true\n        fraction: 1")),
+         "option 1: give correct or fraction, not both"),
+        (q("x-2", "single_choice", OPTIONS.replace("correct: true", "fraction: 2")),
+         "option 1 fraction must be between -1 and 1"),
         (q("x-2", "single_choice", "    options:\n      - text: A\n        correct: true\n"),
          "options needs at least 2"),
         (q("x-2", "single_choice", OPTIONS.replace("correct: true", "correct: 'yes'")),
@@ -312,7 +350,7 @@ def test_dump_invents_ids_and_cases_and_leaves_missing_keys_out() -> None:
     essay = ParsedQuestion(0, "essay", "Write", skip_reason="no")
     text = native.dump([moodle, other, essay], "import", "Imported")
     document = yaml.safe_load(text)
-    assert [x["id"] for x in document["questions"]] == ["moodle-id-7", "p-sky-p"]
+    assert [x["id"] for x in document["questions"]] == ["Moodle ID 7", "p-sky-p"]
     assert document["cases"] == {"case": {"scenario": "Case."},
                                  "case-2": {"scenario": "Other case."}}
     assert "domain" not in document["questions"][0]

@@ -9,6 +9,7 @@ of a file from which nothing can be imported.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -200,6 +201,27 @@ def element_text(element: ET.Element | None) -> str:
 # C0 control characters other than tab, line feed and carriage return, and lone
 # surrogates: PostgreSQL cannot store NUL, XML 1.0 cannot carry any of them.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+# Characters XML 1.0 cannot carry at all, escaped or not.
+XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def storable(value):
+    """A copy of a record (question, choice, list, text) without unstorable characters.
+
+    Parsing refuses them, but a writer must not pass on what older data may hold.
+    """
+    if isinstance(value, str):
+        return _UNSTORABLE.sub("", value)
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, dict):  # embedded files: clean names, bytes untouched
+        return {storable(name): data for name, data in value.items()}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{field.name: storable(getattr(value, field.name))
+                                             for field in dataclasses.fields(value)})
+    return value
+
+
 # What a question looks like, for the message about a file that holds none.
 _EXAMPLES = {
     "gift": "write each question as its text and its answers in braces, e.g. "

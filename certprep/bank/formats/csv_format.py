@@ -203,7 +203,7 @@ def _letters(cell: str) -> list[str]:
 
 
 def _read_choices(cells: dict[str, str], question: ParsedQuestion) -> None:
-    """single_choice (one letter) or multiple_response (two or more letters)."""
+    """single_choice (one letter) or multiple_response (letters, some options left out)."""
     options = _options(cells)
     if len(options) < 2:
         raise Invalid("fill at least option_a and option_b")
@@ -211,9 +211,6 @@ def _read_choices(cells: dict[str, str], question: ParsedQuestion) -> None:
     empty = [letter for letter in letters if letter not in {opt for opt, _ in options}]
     if empty:
         raise Invalid(f"correct names option_{empty[0].lower()}, which is empty")
-    if question.kind == "multiple_response" and len(letters) < 2:
-        raise Invalid("a multiple_response row has two or more correct letters; "
-                       "use single_choice for one")
     share = 1.0 if question.kind == "single_choice" else 1 / len(letters)
     wrong = 0.0 if question.kind == "single_choice" else -share
     question.choices = [Choice(text, share if letter in letters else wrong)

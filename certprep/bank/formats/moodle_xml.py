@@ -20,6 +20,7 @@ from .common import (
     CLOZE_SKIP,
     DESCRIPTION_SKIP,
     ESSAY_SKIP,
+    XML_ILLEGAL,
     Invalid,
     XmlElement,
     child,
@@ -461,7 +462,12 @@ def _field(tag: str, text: str, text_format: str, extra: str = "", attrs: str = 
 
 
 def _cdata(text: str) -> str:
-    """Text as CDATA when it holds markup, else plainly escaped."""
+    """Text as CDATA when it holds markup, else plainly escaped.
+
+    Characters XML cannot carry (a NUL, say) are dropped first, so the file is always
+    well-formed, and before the CDATA is split, so dropping one cannot close it early.
+    """
+    text = XML_ILLEGAL.sub("", text)
     if not any(ch in text for ch in "<>&"):
         return text
     return "<![CDATA[" + text.replace("]]>", "]]]]><![CDATA[>") + "]]>"
@@ -473,6 +479,7 @@ def _files_xml(files: dict[str, bytes]) -> str:
     for key, data in files.items():
         folder, _, name = key.rpartition("/")
         path = f"/{folder}/" if folder else "/"
+        name, path = XML_ILLEGAL.sub("", name), XML_ILLEGAL.sub("", path)
         parts.append(f"<file name={quoteattr(name)} path={quoteattr(path)} "
                      f'encoding="base64">{base64.b64encode(data).decode("ascii")}</file>')
     return "".join(parts)

@@ -53,7 +53,7 @@ _BY_TYPE = {
     "short_answer": ("answers", "case_sensitive"),
     "matching": ("pairs", "distractors"),
 }
-_OPTION_KEYS = ("text", "correct", "feedback")
+_OPTION_KEYS = ("text", "correct", "fraction", "feedback")
 _NUMERIC_KEYS = ("value", "tolerance", "fraction", "feedback")
 _SHORT_KEYS = ("text", "fraction", "feedback")
 _PAIR_KEYS = ("prompt", "answer")
@@ -364,9 +364,9 @@ def _question(item: Any, line: int, cases: dict[str, str], set_id: str | None
     if missing:
         raise Invalid(f"missing required key{'s' if len(missing) > 1 else ''} "
                        f"{', '.join(missing)}")
-    question_id = item["id"]
-    if not isinstance(question_id, str) or not _ID.fullmatch(question_id):
-        raise Invalid('id may use only a-z, 0-9 and "-"')
+    # Any text: sets exported from other systems keep their ids ("QUES_1", "Chem 7"),
+    # so importing the export again updates the same questions.
+    question_id = _text(item, "id")
     question = ParsedQuestion(
         line=line, kind=kind, text=_text(item, "stem"), text_format="markdown",
         name=question_id, external_id=question_id, category=set_id,
@@ -407,9 +407,16 @@ def _case(item: dict, question: ParsedQuestion, cases: dict[str, str]) -> None:
 
 
 def _read_options(item: dict, question: ParsedQuestion) -> None:
-    """single_choice (exactly one correct) or multiple_response (two or more)."""
+    """single_choice or multiple_response: options marked correct, or with a fraction.
+
+    Each correct option earns an equal share (all of it for single_choice); a wrong one
+    earns nothing in single_choice and takes a share away in multiple_response. An
+    option with its own fraction (files from other systems weight options freely)
+    earns that instead. Whether the result can be graded is records.gradable_problems'.
+    """
     options = _mappings(item.get("options"), "options", 2)
-    correct = []
+    flags: list[bool] = []
+    given: list[float | None] = []
     for number, option in enumerate(options, 1):
         _no_unknown(option, _OPTION_KEYS, f"option {number}")
         if "text" not in option:
@@ -417,17 +424,23 @@ def _read_options(item: dict, question: ParsedQuestion) -> None:
         flag = option.get("correct", False)
         if not isinstance(flag, bool):
             raise Invalid(f"option {number}: correct must be true or false")
-        correct.append(flag)
-    count = sum(correct)
-    if question.kind == "multiple_response" and count < 2:
-        raise Invalid("a multiple_response question has two or more correct options "
-                       f"(found {count}); use single_choice for one")
-    # Each correct option earns an equal share; each wrong one takes the same share away.
-    share = 1.0 if question.kind == "single_choice" else 1 / count
-    wrong = 0.0 if question.kind == "single_choice" else -share
-    for option, flag in zip(options, correct, strict=True):
-        question.choices.append(Choice(_text(option, "text"), share if flag else wrong,
+        if "correct" in option and "fraction" in option:
+            raise Invalid(f"option {number}: give correct or fraction, not both")
+        flags.append(flag)
+        given.append(_fraction(option, f"option {number}") if "fraction" in option else None)
+    share, wrong = _shares(question.kind, sum(flags))
+    for option, flag, fraction in zip(options, flags, given, strict=True):
+        earned = fraction if fraction is not None else (share if flag else wrong)
+        question.choices.append(Choice(_text(option, "text"), earned,
                                        _text(option, "feedback", required=False)))
+
+
+def _shares(kind: str, correct: int) -> tuple[float, float]:
+    """What a correct and a wrong option earn when neither gives its own fraction."""
+    if kind == "single_choice":
+        return 1.0, 0.0
+    share = 1 / correct if correct else 0.0
+    return share, -share
 
 
 def _read_true_false(item: dict, question: ParsedQuestion) -> None:
@@ -548,9 +561,9 @@ def dump(questions: Iterable[ParsedQuestion], set_id: str, title: str,
 
 def _unique_id(question: ParsedQuestion, ids: set[str]) -> str:
     """The question's external id if usable, else one made from its name or text."""
-    candidate = question.external_id or ""
-    if not _ID.fullmatch(candidate):
-        source = question.external_id or question.name or question.text
+    candidate = (question.external_id or "").strip()
+    if not candidate:
+        source = question.name or question.text
         candidate = re.sub(r"[^a-z0-9]+", "-", source.lower()).strip("-")[:40].strip("-")
     candidate = candidate or "question"
     unique, number = candidate, 2
@@ -604,15 +617,22 @@ def _plain_number(value: float) -> int | float:
 
 
 def _write_options(question: ParsedQuestion) -> dict[str, Any]:
-    """options with correct flags (single: the best-scoring option; multiple: positive)."""
-    best = max((c.fraction for c in question.choices), default=0.0)
+    """options: correct flags where the shares are the ones the reader derives, else fractions."""
+    choices = question.choices
+    if question.kind == "single_choice":
+        flags = [choice.fraction == 1 for choice in choices]
+    else:
+        right = [choice.fraction for choice in choices if choice.fraction > 0]
+        equal = bool(right) and all(fraction == 1 / len(right) for fraction in right)
+        flags = [equal and choice.fraction > 0 for choice in choices]
+    _, wrong = _shares(question.kind, sum(flags))
     options = []
-    for choice in question.choices:
-        correct = choice.fraction > 0 and (
-            question.kind == "multiple_response" or choice.fraction >= best - 1e-9)
+    for choice, flag in zip(choices, flags, strict=True):
         option: dict[str, Any] = {"text": choice.text}
-        if correct:
+        if flag:
             option["correct"] = True
+        elif choice.fraction != wrong:
+            option["fraction"] = _plain_number(choice.fraction)
         if choice.feedback:
             option["feedback"] = choice.feedback
         options.append(option)
