@@ -11,10 +11,13 @@ import importlib
 import re
 from pathlib import PurePath
 
-from .records import ParseResult
+from .records import ParseError, ParseResult
 
 # Format names, as shown to users and stored in ParseResult.format.
 FORMATS = ("native", "gift", "aiken", "moodle-xml", "qti", "csv")
+# How messages name them.
+LABELS = {"native": "certprep's native YAML", "gift": "GIFT", "aiken": "Aiken",
+          "moodle-xml": "Moodle XML", "qti": "QTI 1.2", "csv": "certprep CSV"}
 
 _MODULES = {
     "native": "native",
@@ -57,9 +60,24 @@ def detect(text: str, filename: str | None = None) -> str:
         return "native"
     if _is_csv_header(head):
         return "csv"
-    if by_name in ("native", "csv", "moodle-xml", "qti"):
+    if by_name in ("native", "csv"):
         return by_name  # its parser gives the clearest error for a damaged file
+    if by_name in ("moodle-xml", "qti"):
+        # Text that is not markup is no XML file, whatever its name, if it has a shape.
+        shape = _shape(head)
+        return by_name if shape is None else "gift" if shape == "both" else shape
     return _aiken_or_gift(head, by_name)
+
+
+def _unmistakable(text: str) -> str | None:
+    """The format a text's content proves (an XML root, the native line, the CSV header)."""
+    head = text[:_SNIFF].lstrip("\ufeff \t\n")
+    if head.startswith("<"):
+        root = _xml_root(head)
+        return "qti" if root in _QTI_ROOTS else "moodle-xml" if root == "quiz" else None
+    if _NATIVE.search(head) or _NATIVE_JSON.search(head):
+        return "native"
+    return "csv" if _is_csv_header(head) else None
 
 
 def _xml_root(head: str) -> str:
@@ -77,23 +95,50 @@ def _is_csv_header(head: str) -> bool:
     return {"type", "stem", "correct"} <= cells
 
 
-def _aiken_or_gift(head: str, by_name: str | None) -> str:
-    """Aiken when lines have its shape (options, then ANSWER:), else GIFT."""
+def _shape(head: str) -> str | None:
+    """'aiken' or 'gift' when lines have that format's shape, 'both', or None."""
     aiken = bool(_AIKEN_ANSWER.search(head)) and len(_AIKEN_OPTION.findall(head)) >= 2
     gift = bool(_GIFT_BLOCK.search(head))
-    if aiken and gift:
-        return by_name if by_name in ("aiken", "gift") else "gift"
-    if aiken:
-        return "aiken"
-    if gift:
-        return "gift"
+    return "both" if aiken and gift else "aiken" if aiken else "gift" if gift else None
+
+
+def _aiken_or_gift(head: str, by_name: str | None) -> str:
+    """Aiken when lines have its shape (options, then ANSWER:), else GIFT."""
+    shape = _shape(head)
+    if shape in ("aiken", "gift"):
+        return shape
     return by_name if by_name in ("aiken", "gift") else "gift"
 
 
 def parse(text: str, format: str = "auto", filename: str | None = None) -> ParseResult:
-    """Parse a text in the given format, or the detected one for "auto"."""
+    """Parse a text in the given format, or the detected one for "auto".
+
+    When the format was chosen and the text is plainly another one, the first error
+    says so (a native file read as GIFT can even "succeed", with nonsense questions).
+    """
     name = detect(text, filename) if format == "auto" else format
     if name not in _MODULES:
         raise ValueError(f"unknown question format {format!r}; use one of {', '.join(FORMATS)}")
-    module = importlib.import_module(f".{_MODULES[name]}", __package__)
-    return module.parse(text)
+    result = _parser(name)(text)
+    if format != "auto":
+        hint = _other_format(text, name, result)
+        if hint:
+            result.errors.insert(0, ParseError(0, hint))
+    return result
+
+
+def _parser(name: str):
+    return importlib.import_module(f".{_MODULES[name]}", __package__).parse
+
+
+def _other_format(text: str, chosen: str, result: ParseResult) -> str | None:
+    """Why a text read in the chosen format is really in another, or None."""
+    other = _unmistakable(text)
+    if other is None and not result.ok:
+        # Aiken and GIFT prove nothing by their look; try the other one.
+        guess = _aiken_or_gift(text[:_SNIFF], None)
+        other = guess if guess != chosen and _parser(guess)(text).ok else None
+    if other is None or other == chosen:
+        return None
+    return (f'This file reads as {LABELS[other]}, not {LABELS[chosen]}: import it with the '
+            f'format "{other}" (or "auto", which recognises it).')
