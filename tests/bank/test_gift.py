@@ -790,6 +790,15 @@ def test_ten_thousand_questions_parse_linearly():
     assert_linear(gift.parse, many_questions, n=2_500)
 
 
+def test_many_questions_with_one_title_get_ids_in_linear_time():
+    def same_title(n: int) -> str:
+        return "\n\n".join("::Dose:: Q {T}" for _ in range(n // 10))
+
+    ids = [q.external_id for q in gift.parse(same_title(30)).questions]
+    assert ids == ["dose", "dose-2", "dose-3"]
+    assert_linear(gift.parse, same_title, n=20_000)
+
+
 def test_one_huge_block_is_linear():
     assert len(only(one_block(50_000)).choices) == 50_001
     assert_linear(gift.parse, one_block, n=12_500)

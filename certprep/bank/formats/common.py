@@ -337,11 +337,13 @@ def _character(found: str) -> str:
 
 def _unstorable(question: ParsedQuestion) -> str | None:
     """Why a question cannot be stored as it is (a control character, an over-long value)."""
-    for what, text in _fields(question):
-        found = _UNSTORABLE.search(text)
-        if found:
-            return (f"{_label(question)}: its {what} holds the character "
-                    f"{_character(found[0])}, which cannot be stored; delete it.")
+    # One search over all the texts (line feeds are storable); fields only to name a find.
+    if _UNSTORABLE.search("\n".join(text for _, text in _fields(question))):
+        for what, text in _fields(question):
+            found = _UNSTORABLE.search(text)
+            if found:
+                return (f"{_label(question)}: its {what} holds the character "
+                        f"{_character(found[0])}, which cannot be stored; delete it.")
     checks = [("external_id", "id", question.external_id), ("domain", "domain", question.domain),
               ("subdomain", "subdomain", question.subdomain),
               ("difficulty", "difficulty", question.difficulty),

@@ -566,14 +566,17 @@ def _ids_from_titles(titled: list[tuple[ParsedQuestion, str]], taken: set[str]) 
     the same question; an [id:...] comment, when there is one, still wins.
     """
     limit = LIMITS["external_id"]
+    tried: dict[str, int] = {}  # the last number tried for each base: linear for many repeats
     for question, title in titled:
         base = slug(title)
         if not base:
             continue  # a title of symbols only: the importer makes an id from the text
-        candidate, number = base, 2
+        number = tried.get(base, 1)
+        candidate = base if number == 1 else f"{base[: limit - len(str(number)) - 1]}-{number}"
         while candidate in taken:
-            suffix = f"-{number}"
-            candidate, number = base[: limit - len(suffix)] + suffix, number + 1
+            number += 1
+            candidate = f"{base[: limit - len(str(number)) - 1]}-{number}"
+        tried[base] = number
         taken.add(candidate)
         question.external_id = candidate
 
