@@ -13,6 +13,7 @@ import zlib
 from pathlib import PurePosixPath
 
 from certprep.bank import formats
+from certprep.bank.formats.common import NOTHING_TO_IMPORT, nothing_to_import
 from certprep.bank.formats.records import NotUtf8, ParseError, ParseResult, decode_upload
 
 MAX_MEMBERS = 500
@@ -114,6 +115,10 @@ def parse_upload(data: bytes, filename: str, file_format: str = "auto") -> Parse
         combined.errors += [
             ParseError(e.line, f"{member}: {e.message}" if len(texts) > 1 else e.message)
             for e in result.errors
+            # A quiz of essays alone is fine beside others: the package as a whole counts.
+            if not e.message.startswith(NOTHING_TO_IMPORT)
         ]
         combined.categories += [c for c in result.categories if c not in combined.categories]
+    if not combined.errors and not any(q.importable for q in combined.questions):
+        combined.errors.append(ParseError(0, nothing_to_import(combined.questions, "qti")))
     return combined

@@ -145,3 +145,25 @@ def test_the_upload_page_shows_why_a_damaged_zip_is_refused(client, login_as, da
         content_type="multipart/form-data")
     assert response.status_code == 200  # the form again, with the reason; not a 500
     assert "quiz/quiz.xml in the zip is" in html.unescape(response.get_data(as_text=True))
+
+
+ESSAYS = """<?xml version="1.0"?>
+<questestinterop><assessment title="Reflections"><section>
+<item ident="e1" title="Reflect"><itemmetadata><qtimetadata><qtimetadatafield>
+<fieldlabel>question_type</fieldlabel><fieldentry>essay_question</fieldentry>
+</qtimetadatafield></qtimetadata></itemmetadata><presentation><material>
+<mattext>Describe your approach to chronic pain.</mattext></material></presentation></item>
+</section></assessment></questestinterop>"""
+
+
+def test_a_quiz_of_essays_beside_others_does_not_refuse_the_package():
+    data = zipped({"imsmanifest.xml": MANIFEST, "q1/q1.xml": QUIZ, "q2/q2.xml": ESSAYS})
+    result = parse_upload(data, "export.zip")
+    assert result.errors == []
+    assert [q.importable for q in result.questions] == [True, False]
+
+
+def test_a_package_of_essays_alone_is_refused_listing_why():
+    data = zipped({"imsmanifest.xml": MANIFEST, "q1/q1.xml": ESSAYS, "q2/q2.xml": ESSAYS})
+    [error] = parse_upload(data, "export.zip").errors
+    assert error.message.startswith("No question in this file can be imported: line 3 (essay)")

@@ -272,7 +272,7 @@ def finish(result: ParseResult, format_name: str, *, strict: bool) -> ParseResul
     result.questions = kept
     result.errors += _set_problems(result)
     if not result.errors and not any(q.importable for q in kept):
-        result.errors.append(ParseError(0, _nothing_to_import(kept, format_name)))
+        result.errors.append(ParseError(0, nothing_to_import(kept, format_name)))
     result.errors.sort(key=lambda error: error.line)
     return result
 
@@ -370,8 +370,8 @@ def _set_problems(result: ParseResult) -> list[ParseError]:
     return problems
 
 
-def _nothing_to_import(questions: list[ParsedQuestion], format_name: str) -> str:
-    """The error for a file with no question certprep can import, listing why."""
+def nothing_to_import(questions: list[ParsedQuestion], format_name: str) -> str:
+    """The error for a file (or package) with no question certprep can import, and why."""
     if not questions:
         example = _EXAMPLES.get(format_name, "")
         return (f"{NOTHING_TO_IMPORT}: it holds no questions"
