@@ -1,8 +1,12 @@
 """Question file formats: detect which one a text is in, and parse it.
 
-Every format module has `parse(text) -> ParseResult`. The modules are pure:
-text in, records out, no Flask and no database. GIFT and Aiken live in
-.gift and .aiken and are imported only when used.
+Every format module has `parse(text) -> ParseResult`, decorated with
+common.reader(), so every format goes through one finishing step: the
+gradability rule (records.gradable_problems), text the database can store,
+the length limits (records.LIMITS), and the refusal of a file from which
+nothing can be imported. The modules are pure: text in, records out, no Flask
+and no database; they share helpers through common.py, never each other. A
+module is imported only when its format is used.
 """
 
 from __future__ import annotations
