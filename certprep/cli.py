@@ -9,6 +9,8 @@ from sqlalchemy import select
 from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.models import ROLES, User
+from certprep.bank.cli import bank
+from certprep.demo import demo_command
 from certprep.extensions import db
 
 users = click.Group("users", help="Create and manage accounts.")
@@ -89,9 +91,6 @@ def deactivate_command(email):
 
 
 def init_app(app: Flask) -> None:
-    from certprep.bank.cli import bank
-    from certprep.demo import demo_command
-
     app.cli.add_command(users)
     app.cli.add_command(bank)
     app.cli.add_command(demo_command)
