@@ -10,6 +10,8 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+from flask import Config
+
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI = "sqlite:///certprep.sqlite"  # resolved inside instance/
@@ -36,36 +38,52 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_FROM = ""
     MAIL_USE_TLS = True
+    HTTPS = False  # CERTPREP_HTTPS=1: Secure cookies, HSTS, https links
 
 
-# Environment variables that override a setting, with the type to read them as.
-ENVIRONMENT = {
-    "CERTPREP_SECRET_KEY": ("SECRET_KEY", str),
-    "CERTPREP_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
-    "CERTPREP_MAX_UPLOAD_BYTES": ("MAX_CONTENT_LENGTH", int),
-    "CERTPREP_PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
-    "CERTPREP_MAIL_SERVER": ("MAIL_SERVER", str),
-    "CERTPREP_MAIL_PORT": ("MAIL_PORT", int),
-    "CERTPREP_MAIL_USERNAME": ("MAIL_USERNAME", str),
-    "CERTPREP_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
-    "CERTPREP_MAIL_FROM": ("MAIL_FROM", str),
-}
+PREFIX = "CERTPREP"
+# Variables whose name is not the setting's own.
+ALIASES = {"MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+TRUE_WORDS = ("1", "true", "yes", "on")
 
 
-def from_environment(environ: os._Environ | dict) -> dict:
-    """The settings that CERTPREP_* (and DATABASE_URL) variables give."""
+def from_environment() -> dict:
+    """The settings that CERTPREP_* (and DATABASE_URL) variables give.
+
+    Flask's from_prefixed_env strips the prefix; it is given `loads=str` because its JSON
+    reading would turn a secret key of digits into a number and a password of "true" into a
+    boolean. Each value is then read as the type of the default it replaces.
+    """
+    found = Config("")
+    found.from_prefixed_env(PREFIX, loads=str)
     settings = {}
-    for variable, (key, kind) in ENVIRONMENT.items():
-        if environ.get(variable):
-            settings[key] = kind(environ[variable])
-    url = environ.get("CERTPREP_DATABASE_URL") or environ.get("DATABASE_URL")
+    for name, text in found.items():
+        if text == "":
+            continue  # an empty variable leaves the setting as it was
+        key = ALIASES.get(name, name)
+        settings[key] = _typed(f"{PREFIX}_{name}", text, getattr(Defaults, key, ""))
+    url = settings.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
     if url:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    if environ.get("CERTPREP_HTTPS") == "1":
+    if settings.get("HTTPS"):
         settings["SESSION_COOKIE_SECURE"] = True
         settings["REMEMBER_COOKIE_SECURE"] = True
         settings["PREFERRED_URL_SCHEME"] = "https"
     return settings
+
+
+def _typed(variable: str, text: str, default):
+    """`text` read as the type of `default`, with a message naming the variable if it is not."""
+    if isinstance(default, bool):
+        return text.strip().lower() in TRUE_WORDS
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{variable} must be a whole number, not {text!r}.") from None
+    if isinstance(default, list | tuple):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
 
 
 def normalise_database_url(url: str) -> str:

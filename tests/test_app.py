@@ -6,7 +6,7 @@ import stat
 import pytest
 
 from certprep import create_app
-from certprep.config import from_environment, normalise_database_url
+from certprep.config import normalise_database_url
 from tests.conftest import ADMIN_EMAIL, login
 
 
@@ -53,15 +53,45 @@ def test_config_precedence(tmp_path, monkeypatch):
         ),
     ],
 )
-def test_database_url_from_environment(environ, expected):
-    assert from_environment(environ)["SQLALCHEMY_DATABASE_URI"] == expected
+def test_database_url_from_environment(monkeypatch, environ, expected):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
 
 
-def test_https_makes_cookies_secure():
-    settings = from_environment({"CERTPREP_HTTPS": "1"})
-    assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
-    assert not from_environment({}).get("SESSION_COOKIE_SECURE")
+def test_https_makes_cookies_secure(monkeypatch):
+    assert not create_app({"SECRET_KEY": "x"}).config["SESSION_COOKIE_SECURE"]
+    monkeypatch.setenv("CERTPREP_HTTPS", "1")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
     assert normalise_database_url("sqlite://") == "sqlite://"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key", "expected"),
+    [
+        ("CERTPREP_SECRET_KEY", "1234567890", "SECRET_KEY", "1234567890"),  # text, not a number
+        ("CERTPREP_MAIL_PASSWORD", "true", "MAIL_PASSWORD", "true"),
+        ("CERTPREP_MAIL_PORT", "2525", "MAIL_PORT", 2525),
+        ("CERTPREP_MAIL_USE_TLS", "0", "MAIL_USE_TLS", False),
+        ("CERTPREP_PROXY_FIX_HOPS", "1", "PROXY_FIX_HOPS", 1),
+        ("CERTPREP_MAX_UPLOAD_BYTES", "1000", "MAX_CONTENT_LENGTH", 1000),
+        ("CERTPREP_RATELIMIT_STORAGE_URI", "redis://h:6379/0", "RATELIMIT_STORAGE_URI",
+         "redis://h:6379/0"),
+    ],
+)
+def test_each_documented_variable_is_read_as_its_type(monkeypatch, variable, value, key,
+                                                       expected):
+    monkeypatch.setenv(variable, value)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config[key] == expected
+
+
+def test_a_number_that_is_not_one_names_the_variable(monkeypatch):
+    monkeypatch.setenv("CERTPREP_MAIL_PORT", "smtp")
+    with pytest.raises(ValueError, match="CERTPREP_MAIL_PORT must be a whole number"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 
 
 def test_security_headers_on_every_page(client):
