@@ -6,6 +6,7 @@ A new route without a row here fails test_every_route_is_in_the_table.
 import pytest
 
 from certprep import create_app
+from certprep.auth.authz import declarations, public, role_required, signed_in
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
@@ -73,11 +74,58 @@ TABLE = {
 }
 
 
+# Flask's own view for static files carries no mark: everything under static/ is public.
+UNDECLARED = {"static"}
+
+
+def bare_app():
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+
+
 def test_every_route_is_in_the_table():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app = bare_app()
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - TABLE.keys() == set(), "add these routes to TABLE"
     assert TABLE.keys() - endpoints == set(), "these rows name routes that no longer exist"
+
+
+def test_every_view_declares_exactly_once_who_may_open_it():
+    views = bare_app().view_functions
+    wrong = {
+        endpoint: declarations(view) for endpoint, view in views.items()
+        if endpoint not in UNDECLARED and len(declarations(view)) != 1
+    }
+    assert wrong == {}, "give each view one of public, signed_in or role_required(...)"
+
+
+def test_the_declaration_check_sees_a_missing_or_a_second_mark():
+    def undeclared():
+        return ""
+
+    def declared_twice():
+        return ""
+
+    assert declarations(undeclared) == []
+    assert declarations(signed_in(role_required("admin")(declared_twice))) == [
+        "allowed_roles", "any_signed_in",
+    ]
+    assert declarations(public(undeclared)) == ["is_public"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE.keys() - UNDECLARED))
+def test_the_table_agrees_with_the_declaration(endpoint):
+    """A row's statuses follow from the view's mark: 403 exactly for the roles left out."""
+    view = bare_app().view_functions[endpoint]
+    _, expected = TABLE[endpoint]
+    signed_in_roles = [role for role in ROLES if role != "anonymous"]
+    if hasattr(view, "is_public"):
+        assert expected["anonymous"] != 302 and 403 not in expected.values()
+        return
+    assert expected["anonymous"] == 302  # to the sign-in page
+    allowed = getattr(view, "allowed_roles", signed_in_roles)
+    assert {role for role in signed_in_roles if expected[role] == 403} == (
+        set(signed_in_roles) - set(allowed)
+    )
 
 
 @pytest.fixture

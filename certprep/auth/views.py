@@ -13,9 +13,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from certprep.auth import accounts
+from certprep.auth.authz import public, signed_in
 from certprep.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -92,6 +93,7 @@ def create_and_sign_in(form: RegisterForm, role: str) -> bool:
     _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
     key_func=_login_email, scope="login-account",
 )
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
@@ -110,7 +112,7 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@signed_in
 def logout():
     if EmptyForm().validate_on_submit():
         logout_user()
@@ -120,6 +122,7 @@ def logout():
 
 
 @bp.route("/setup", methods=["GET", "POST"])
+@public
 def setup():
     if accounts.admin_exists():
         abort(404)
@@ -131,6 +134,7 @@ def setup():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@public
 def register():
     if Setting.get("self_registration") != "on":
         return render_template("auth/registration_closed.html"), 403
@@ -144,7 +148,7 @@ def register():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@signed_in
 def change_password():
     form = ChangePasswordForm()
     form.known_email, form.known_name = current_user.email, current_user.full_name
@@ -162,6 +166,7 @@ def change_password():
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@public
 def accept_invite(token):
     link = accounts.find_link(token, "invite")
     if link is None:
@@ -182,6 +187,7 @@ def accept_invite(token):
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
 def reset_password(token):
     link = accounts.find_link(token, "reset")
     if link is None:
