@@ -7,13 +7,20 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms import SelectChoice
 
-from certprep.admin.forms import InviteForm, MembershipForm, RolesForm, SettingsForm, SiteForm
+from certprep.admin.forms import (
+    AccountStateForm,
+    InviteForm,
+    MembershipForm,
+    RolesForm,
+    SettingsForm,
+    SiteForm,
+)
 from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.authz import role_required
 from certprep.auth.models import User
 from certprep.extensions import db
-from certprep.forms import EmptyForm
+from certprep.forms import EmptyForm, flash_errors
 from certprep.mail import mail_configured, send_mail
 from certprep.org.models import Setting, Site, SiteMember
 
@@ -97,7 +104,7 @@ def user(user_id):
     ).all()
     return render_template(
         "admin/user.html", person=person, roles_form=roles_form,
-        membership_form=membership_form, sites=sites, button=EmptyForm(),
+        membership_form=membership_form, sites=sites, state_form=AccountStateForm(),
     )
 
 
@@ -116,6 +123,8 @@ def set_roles(user_id):
             person.set_roles(roles)
             db.session.commit()
             flash(f"Roles of {person.full_name} saved.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -123,9 +132,9 @@ def set_roles(user_id):
 @role_required("admin")
 def set_active(user_id):
     person = db.get_or_404(User, user_id)
-    form = EmptyForm()
+    form = AccountStateForm()
     if form.validate_on_submit():
-        activate = request.form.get("active") == "1"
+        activate = form.active.data == "1"
         try:
             check_keeps_an_admin(person, active=activate)
         except accounts.AccountError as error:
@@ -137,6 +146,8 @@ def set_active(user_id):
             db.session.commit()
             state = "reactivated" if activate else "deactivated and signed out everywhere"
             flash(f"{person.full_name} is {state}.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -168,6 +179,8 @@ def add_membership(user_id):
             db.session.add(SiteMember(site_id=form.site_id.data, user_id=person.id))
             db.session.commit()
         flash("Site membership saved.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 

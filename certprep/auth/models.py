@@ -13,13 +13,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certprep.extensions import db
 from certprep.timeutil import UTCDateTime, utcnow
 
-ROLES = ("nurse", "supervisor", "educator", "admin")
+# The one list of roles: forms, the CHECK constraint, the CLI and templates read it.
 ROLE_LABELS = {
     "nurse": "Nurse",
     "supervisor": "Supervisor",
     "educator": "Educator",
     "admin": "Administrator",
 }
+ROLES = tuple(ROLE_LABELS)
 
 
 def new_session_token() -> str:
