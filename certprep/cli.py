@@ -9,6 +9,7 @@ from sqlalchemy import select
 from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.models import ROLES, User
+from certprep.auth.sessions import sign_out_everywhere
 from certprep.bank.cli import bank
 from certprep.demo import demo_command
 from certprep.extensions import db
@@ -85,7 +86,7 @@ def deactivate_command(email):
     except accounts.AccountError as error:
         _fail(str(error))
     user.active = False
-    user.sign_out_everywhere()
+    sign_out_everywhere(user)
     db.session.commit()
     click.echo(f"{user.email} is deactivated.")
 

@@ -1,12 +1,13 @@
 """Signing in and out, setup, registration, passwords, links and rate limits."""
 
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 from sqlalchemy import select
 
 from certprep.auth import accounts
-from certprep.auth.models import OneTimeLink, User
+from certprep.auth.models import OneTimeLink, User, UserSession
 from certprep.auth.passwords import password_problem
 from certprep.extensions import db
 from certprep.org.models import Setting
@@ -147,6 +148,110 @@ def test_remember_me_sets_a_lasting_cookie(client):
     })
     cookies = response.headers.getlist("Set-Cookie")
     assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+
+
+# Sessions: one per device, ended on the server --------------------------------
+
+
+def remember_login(client, email=ADMIN_EMAIL):
+    return post_form(client, "/login", {"email": email, "password": PASSWORD, "remember": "y"})
+
+
+def copy_cookie(source, target, name):
+    cookie = source.get_cookie(name, domain="certprep.test")
+    assert cookie is not None, f"no {name} cookie"
+    target.set_cookie(name, cookie.value, domain="certprep.test")
+
+
+def test_sign_out_deletes_the_remember_cookie(client):
+    remember_login(client)
+    response = post_form(client, "/logout", {})
+    deleted = [c for c in response.headers.getlist("Set-Cookie")
+               if c.startswith("remember_token=;")]
+    assert deleted and "Expires=Thu, 01 Jan 1970" in deleted[0]
+    assert client.get_cookie("remember_token", domain="certprep.test") is None
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("cookie", ["remember_token", "session"])
+def test_a_cookie_copied_before_sign_out_no_longer_works(app, client, cookie):
+    remember_login(client)
+    thief = app.test_client()
+    copy_cookie(client, thief, cookie)
+    assert thief.get("/").status_code == 200  # the copy works while the session lasts
+    post_form(client, "/logout", {})
+    response = thief.get("/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_signing_out_one_device_keeps_the_others(app, make_user):
+    nurse = make_user("nurse")
+    workstation, phone = app.test_client(), app.test_client()
+    login(workstation, nurse.email)
+    login(phone, nurse.email)
+    post_form(workstation, "/logout", {})
+    assert workstation.get("/").status_code == 302
+    assert phone.get("/").status_code == 200
+
+
+def test_sign_out_everywhere_from_the_account_page(app, make_user):
+    nurse = make_user("nurse")
+    laptop, phone = app.test_client(), app.test_client()
+    remember_login(laptop, nurse.email)
+    remember_login(phone, nurse.email)
+    assert "Sign out everywhere" in laptop.get("/account").get_data(as_text=True)
+    response = post_form(laptop, "/account/sign-out-everywhere", {}, form_page="/account",
+                         follow_redirects=True)
+    assert "signed out on every device" in response.get_data(as_text=True)
+    assert laptop.get("/").status_code == 302
+    assert phone.get("/").status_code == 302
+
+
+def remember_cookie_lifetime(response) -> timedelta:
+    cookie = next(c for c in response.headers.getlist("Set-Cookie")
+                  if c.startswith("remember_token="))
+    expires = parsedate_to_datetime(cookie.split("Expires=")[1].split(";")[0])
+    return expires - utcnow()
+
+
+def test_remember_cookie_lasts_30_days_by_default(client):
+    lifetime = remember_cookie_lifetime(remember_login(client))
+    assert timedelta(days=29, hours=23) < lifetime <= timedelta(days=30)
+
+
+def test_remember_cookie_lifetime_is_a_setting(make_installed_app, monkeypatch):
+    monkeypatch.setenv("CERTPREP_REMEMBER_DAYS", "7")
+    client = make_installed_app().test_client()
+    lifetime = remember_cookie_lifetime(remember_login(client))
+    assert timedelta(days=6, hours=23) < lifetime <= timedelta(days=7)
+
+
+def test_a_session_ends_on_the_server_after_its_lifetime(client):
+    remember_login(client)
+    for row in db.session.scalars(select(UserSession)):
+        row.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert client.get("/").status_code == 302
+
+
+def test_only_the_hash_of_a_session_token_is_stored(client):
+    login(client, ADMIN_EMAIL)
+    with client.session_transaction() as session:
+        token = session["_user_id"]
+    stored = db.session.scalar(select(UserSession.token_hash))
+    assert stored != token and token not in stored
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/login", "/", "/no-such-page"])
+@pytest.mark.parametrize("cookie", [
+    "remember_token=\u00e9|\u00e9", "remember_token=|", "remember_token=abc",
+    "session=\u00e9\u00e9.x.y", "session=not-a-signed-session",
+])
+def test_a_malformed_cookie_is_ignored(app, path, cookie):
+    # Without its cookie jar, the test client sends the raw header as a browser would.
+    response = app.test_client(use_cookies=False).get(path, headers={"Cookie": cookie})
+    assert response.status_code in (200, 302, 404)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 # Deactivation -------------------------------------------------------------

@@ -44,6 +44,8 @@ TABLE = {
     "auth.setup": ("GET", everyone(404)),  # an admin exists
     "auth.register": ("GET", GUESTS_ONLY),
     "auth.change_password": ("GET", SIGNED_IN),
+    "auth.account": ("GET", SIGNED_IN),
+    "auth.sign_out_all_devices": ("POST", everyone(302)),
     "auth.accept_invite": ("GET", everyone(404)),  # a token that opens nothing
     "auth.reset_password": ("GET", everyone(404)),
     "dashboard.index": ("GET", SIGNED_IN),

@@ -19,6 +19,7 @@ from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.authz import role_required
 from certprep.auth.models import User
+from certprep.auth.sessions import sign_out_everywhere
 from certprep.extensions import db
 from certprep.forms import EmptyForm, flash_errors
 from certprep.mail import mail_configured, send_mail
@@ -142,7 +143,7 @@ def set_active(user_id):
         else:
             person.active = activate
             if not activate:
-                person.sign_out_everywhere()
+                sign_out_everywhere(person)
             db.session.commit()
             state = "reactivated" if activate else "deactivated and signed out everywhere"
             flash(f"{person.full_name} is {state}.", "success")

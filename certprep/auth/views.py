@@ -10,10 +10,9 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from certprep.auth import accounts
 from certprep.auth.authz import public, signed_in
@@ -27,6 +26,7 @@ from certprep.auth.forms import (
 )
 from certprep.auth.models import User
 from certprep.auth.passwords import password_matches
+from certprep.auth.sessions import end_session, sign_out_everywhere, start_session
 from certprep.extensions import db, limiter
 from certprep.forms import EmptyForm
 from certprep.org.models import Setting
@@ -56,13 +56,6 @@ def _failed(response) -> bool:
 
 def _login_limit(setting: str):
     return lambda: current_app.config[setting]
-
-
-def start_session(user: User, remember: bool = False) -> None:
-    """Sign in with a fresh session, so nothing from before login carries over."""
-    session.clear()
-    login_user(user, remember=remember)
-    user.last_login_at = utcnow()
 
 
 def create_and_sign_in(form: RegisterForm, role: str) -> bool:
@@ -115,9 +108,26 @@ def login():
 @signed_in
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        end_session()
+        db.session.commit()
         flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account")
+@signed_in
+def account():
+    return render_template("auth/account.html", button=EmptyForm())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_all_devices():
+    if EmptyForm().validate_on_submit():
+        sign_out_everywhere(current_user._get_current_object())
+        end_session()
+        db.session.commit()
+        flash("You are signed out on every device, this one included.", "info")
     return redirect(url_for("auth.login"))
 
 
