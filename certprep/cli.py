@@ -13,6 +13,7 @@ from certprep.auth.sessions import sign_out_everywhere
 from certprep.bank.cli import bank
 from certprep.demo import demo_command
 from certprep.extensions import db
+from certprep.org.audit import record
 
 users = click.Group("users", help="Create and manage accounts.")
 
@@ -43,6 +44,9 @@ def create_command(email, name, roles, credentials, password_stdin):
             email, name, set(roles), password=password, credentials=credentials
         )
         token = None if password else accounts.issue_link(user, "invite", hours=72)
+        db.session.flush()
+        record(None, "user.created" if password else "user.invited", "user", user.id,
+               after={"email": user.email, "roles": sorted(user.role_names)})
         db.session.commit()
     except accounts.AccountError as error:
         db.session.rollback()
@@ -71,7 +75,10 @@ def set_roles_command(email, roles):
         check_keeps_an_admin(user, roles=set(roles))
     except accounts.AccountError as error:
         _fail(str(error))
+    before = sorted(user.role_names)
     user.set_roles(set(roles))
+    record(None, "user.roles_changed", "user", user.id,
+           before={"roles": before}, after={"roles": sorted(roles)})
     db.session.commit()
     click.echo(f"{user.email} now has: {', '.join(sorted(user.role_names))}.")
 
@@ -85,6 +92,8 @@ def deactivate_command(email):
         check_keeps_an_admin(user, active=False)
     except accounts.AccountError as error:
         _fail(str(error))
+    record(None, "user.deactivated", "user", user.id,
+           before={"active": user.active}, after={"active": False})
     user.active = False
     sign_out_everywhere(user)
     db.session.commit()

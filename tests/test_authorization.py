@@ -59,6 +59,8 @@ TABLE = {
     "admin.remove_membership": ("POST", only("admin", ok=302)),
     "admin.sites": ("GET", only("admin")),
     "admin.settings": ("GET", only("admin")),
+    "admin.audit": ("GET", only("admin")),
+    "admin.sign_out_user": ("POST", only("admin", ok=302)),
     "bank.sets": ("GET", only("educator", "admin")),
     "bank.upload": ("GET", only("educator", "admin")),
     "bank.preview": ("GET", only("educator", "admin", ok=404)),  # another person's upload

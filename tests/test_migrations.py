@@ -1,9 +1,11 @@
 """Migrations from an empty database give exactly the schema the models declare."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 from certprep import create_app
 from certprep.extensions import db
@@ -16,6 +18,18 @@ def fresh_database_url(tmp_path):
     # A database of its own on the same server, dropped afterwards.
     base, _, name = TEST_DATABASE_URL.rpartition("/")
     return f"{base}/{name}_migrations", (f"{base}/postgres", f"{name}_migrations")
+
+
+def assert_audit_log_is_append_only():
+    """The migration's triggers, not only create_all()'s, refuse UPDATE and DELETE."""
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO audit_entry (at, action, subject_type) "
+            "VALUES (CURRENT_TIMESTAMP, 'site.created', 'site')"
+        ))
+    for statement in ("UPDATE audit_entry SET action = 'x'", "DELETE FROM audit_entry"):
+        with pytest.raises(DBAPIError, match="append-only"), db.engine.begin() as connection:
+            connection.execute(text(statement))
 
 
 def test_migrations_match_the_models(tmp_path):
@@ -33,6 +47,7 @@ def test_migrations_match_the_models(tmp_path):
                 context = MigrationContext.configure(connection, opts={"compare_type": True})
                 differences = compare_metadata(context, db.metadata)
             assert differences == []
+            assert_audit_log_is_append_only()
             downgrade(revision="base")
             assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
             upgrade()

@@ -4,17 +4,20 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Form,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired
+from wtforms.validators import DataRequired, Email, InputRequired, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from certprep.auth.models import ROLE_LABELS, ROLES, User
 from certprep.forms import fits
+from certprep.org.audit import ACTIONS
 from certprep.org.models import Site
 
 # An account is either active or deactivated; the form says which, never its absence.
@@ -65,3 +68,18 @@ class MembershipForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     self_registration = BooleanField("Nurses may create their own accounts")
+
+
+class AuditFilterForm(Form):
+    """The audit log's filters, read from the query string (a GET form: no CSRF needed)."""
+
+    actor = StringField("Who (email)", validators=[Optional(), fits(User.email)])
+    action = SelectField(
+        "Action", choices=[SelectChoice("", "Any action")]
+        + [SelectChoice(key, label) for key, label in ACTIONS.items()],
+        default="",
+    )
+    subject_id = IntegerField("Account id", validators=[Optional(), NumberRange(min=1,
+                              max=2**31 - 1)])
+    page = IntegerField("Page", default=1, validators=[Optional(), NumberRange(min=1,
+                        max=100_000)])

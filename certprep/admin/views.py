@@ -5,10 +5,12 @@ import smtplib
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
 from certprep.admin.forms import (
     AccountStateForm,
+    AuditFilterForm,
     InviteForm,
     MembershipForm,
     RolesForm,
@@ -23,6 +25,7 @@ from certprep.auth.sessions import sign_out_everywhere
 from certprep.extensions import db
 from certprep.forms import EmptyForm, flash_errors
 from certprep.mail import mail_configured, send_mail
+from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -82,6 +85,10 @@ def invite():
                 user, "invite", hours=current_app.config["INVITE_TTL_HOURS"],
                 created_by=current_user,
             )
+            record(current_user, "user.invited", "user", user.id, after={
+                "email": user.email, "roles": sorted(user.role_names),
+                "site_id": form.site_id.data or None,
+            })
             db.session.commit()
             link = deliver_link(user, "auth.accept_invite", token, "Your certprep invitation")
             return render_template("admin/link.html", user=user, link=link, purpose="invite")
@@ -121,7 +128,10 @@ def set_roles(user_id):
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
+            before = sorted(person.role_names)
             person.set_roles(roles)
+            record(current_user, "user.roles_changed", "user", person.id,
+                   before={"roles": before}, after={"roles": sorted(roles)})
             db.session.commit()
             flash(f"Roles of {person.full_name} saved.", "success")
     else:
@@ -141,6 +151,9 @@ def set_active(user_id):
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
+            action = "user.reactivated" if activate else "user.deactivated"
+            record(current_user, action, "user", person.id,
+                   before={"active": person.active}, after={"active": activate})
             person.active = activate
             if not activate:
                 sign_out_everywhere(person)
@@ -163,10 +176,23 @@ def reset_link(user_id):
         person, purpose, hours=current_app.config[f"{purpose.upper()}_TTL_HOURS"],
         created_by=current_user,
     )
+    record(current_user, "user.link_issued", "user", person.id, after={"purpose": purpose})
     db.session.commit()
     endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
     link = deliver_link(person, endpoint, token, "Set your certprep password")
     return render_template("admin/link.html", user=person, link=link, purpose=purpose)
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@role_required("admin")
+def sign_out_user(user_id):
+    person = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        sign_out_everywhere(person)
+        record(current_user, "user.signed_out_everywhere", "user", person.id)
+        db.session.commit()
+        flash(f"{person.full_name} is signed out on every device.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>/sites", methods=["POST"])
@@ -178,6 +204,8 @@ def add_membership(user_id):
     if form.validate_on_submit():
         if db.session.get(SiteMember, (form.site_id.data, person.id)) is None:
             db.session.add(SiteMember(site_id=form.site_id.data, user_id=person.id))
+            record(current_user, "site.member_added", "user", person.id,
+                   after={"site_id": form.site_id.data})
             db.session.commit()
         flash("Site membership saved.", "success")
     else:
@@ -191,6 +219,7 @@ def remove_membership(user_id, site_id):
     membership = db.get_or_404(SiteMember, (site_id, user_id))
     if EmptyForm().validate_on_submit():
         db.session.delete(membership)
+        record(current_user, "site.member_removed", "user", user_id, before={"site_id": site_id})
         db.session.commit()
         flash("Removed from the site.", "success")
     return redirect(url_for("admin.user", user_id=user_id))
@@ -205,7 +234,10 @@ def sites():
         if db.session.scalar(select(Site).where(Site.name == name)):
             form.name.errors.append(f"A site called {name} already exists.")
         else:
-            db.session.add(Site(name=name))
+            site = Site(name=name)
+            db.session.add(site)
+            db.session.flush()
+            record(current_user, "site.created", "site", site.id, after={"name": name})
             db.session.commit()
             flash(f"Site {name} added.", "success")
             return redirect(url_for("admin.sites"))
@@ -221,10 +253,47 @@ def sites():
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required("admin")
 def settings():
-    form = SettingsForm(self_registration=Setting.get("self_registration") == "on")
+    before = Setting.get("self_registration")
+    form = SettingsForm(self_registration=before == "on")
     if form.validate_on_submit():
-        Setting.put("self_registration", "on" if form.self_registration.data else "off")
+        after = "on" if form.self_registration.data else "off"
+        if after != before:
+            Setting.put("self_registration", after)
+            record(current_user, "settings.changed", "setting", None,
+                   before={"self_registration": before}, after={"self_registration": after})
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        flash_errors(form)
+        form = AuditFilterForm()
+    statement = (
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    if form.actor.data:
+        actor_ids = select(User.id).where(User.email.like(f"%{form.actor.data.lower()}%"))
+        statement = statement.where(AuditEntry.actor_id.in_(actor_ids))
+    if form.action.data:
+        statement = statement.where(AuditEntry.action == form.action.data)
+    if form.subject_id.data:
+        statement = statement.where(
+            AuditEntry.subject_type == "user", AuditEntry.subject_id == form.subject_id.data
+        )
+    entries = db.paginate(
+        statement, page=form.page.data or 1, per_page=AUDIT_PAGE_SIZE, error_out=False
+    )
+    filters = {
+        name: form[name].data for name in ("actor", "action", "subject_id") if form[name].data
+    }
+    return render_template("admin/audit.html", form=form, entries=entries, filters=filters)

@@ -1,7 +1,8 @@
 """sessions and audit log
 
 A row per signed-in device replaces the per-user session token: everyone signs in again
-once after this upgrade.
+once after this upgrade. The audit log is append-only: triggers refuse UPDATE and DELETE
+(the same statements as certprep/org/audit.py, copied so that this revision never changes).
 
 Revision ID: 0003
 Revises: 0002
@@ -17,6 +18,32 @@ revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None
+
+POSTGRESQL_GUARD = (
+    """
+    CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION 'audit_entry is append-only: % refused', TG_OP;
+    END
+    $$
+    """,
+    """
+    CREATE TRIGGER audit_entry_append_only
+    BEFORE UPDATE OR DELETE ON audit_entry
+    FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()
+    """,
+)
+SQLITE_GUARD = tuple(
+    f"""
+    CREATE TRIGGER audit_entry_no_{operation.lower()}
+    BEFORE {operation} ON audit_entry
+    BEGIN
+        SELECT RAISE(ABORT, 'audit_entry is append-only: {operation} refused');
+    END
+    """
+    for operation in ("UPDATE", "DELETE")
+)
 
 
 def upgrade():
@@ -38,10 +65,36 @@ def upgrade():
         batch_op.drop_constraint(batch_op.f('uq_user_session_token'), type_='unique')
         batch_op.drop_column('session_token')
 
-    # ### end Alembic commands ###
+    op.create_table('audit_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=40), nullable=False),
+    sa.Column('subject_type', sa.String(length=40), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=True),
+    sa.Column('before', sa.JSON(), nullable=True),
+    sa.Column('after', sa.JSON(), nullable=True),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_audit_entry_actor_id_user'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entry'))
+    )
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_audit_entry_action'), ['action'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entry_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_entry_at'), ['at'], unique=False)
+    guard = POSTGRESQL_GUARD if op.get_bind().dialect.name == 'postgresql' else SQLITE_GUARD
+    for statement in guard:
+        op.execute(statement)
 
 
 def downgrade():
+    with op.batch_alter_table('audit_entry', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_entry_at'))
+        batch_op.drop_index(batch_op.f('ix_audit_entry_actor_id'))
+        batch_op.drop_index(batch_op.f('ix_audit_entry_action'))
+    op.drop_table('audit_entry')  # its triggers go with it
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('DROP FUNCTION IF EXISTS audit_entry_append_only()')
+
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_token', sa.VARCHAR(length=64), nullable=True))
     # A new random token for each existing account (which signs it out everywhere).
