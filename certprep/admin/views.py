@@ -27,6 +27,7 @@ from certprep.forms import EmptyForm, flash_errors
 from certprep.mail import mail_configured, send_mail
 from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
+from certprep.org.sites import SiteError, create_site
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -230,16 +231,14 @@ def remove_membership(user_id, site_id):
 def sites():
     form = SiteForm()
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if db.session.scalar(select(Site).where(Site.name == name)):
-            form.name.errors.append(f"A site called {name} already exists.")
+        try:
+            site = create_site(form.name.data)
+        except SiteError as error:
+            form.name.errors.append(str(error))
         else:
-            site = Site(name=name)
-            db.session.add(site)
-            db.session.flush()
-            record(current_user, "site.created", "site", site.id, after={"name": name})
+            record(current_user, "site.created", "site", site.id, after={"name": site.name})
             db.session.commit()
-            flash(f"Site {name} added.", "success")
+            flash(f"Site {site.name} added.", "success")
             return redirect(url_for("admin.sites"))
     rows = db.session.execute(
         select(Site, func.count(SiteMember.user_id))
