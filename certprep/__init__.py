@@ -7,7 +7,17 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from certprep import auth, cli, config, database, errors, health, security, templating
+from certprep import (
+    auth,
+    cli,
+    config,
+    database,
+    errors,
+    health,
+    inputs,
+    security,
+    templating,
+)
 from certprep.admin.views import bp as admin_bp
 from certprep.auth.views import bp as auth_bp
 from certprep.bank.views import bp as bank_bp
@@ -43,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    inputs.init_app(app)
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
