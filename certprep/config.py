@@ -15,7 +15,9 @@ from flask import Config
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI = "sqlite:///certprep.sqlite"  # resolved inside instance/
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs a round trip on every request. A connection the database
+    # dropped fails once and the pool replaces it; /healthz retries that once.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: question files and images
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

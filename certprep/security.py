@@ -1,7 +1,6 @@
 """Headers every response carries: no inline script, no framing, no sniffing."""
 
-from flask import Flask
-from flask_login import current_user
+from flask import Flask, session
 
 # No inline script or style and no other origin: a stored XSS has nothing to run.
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -37,6 +36,8 @@ def init_app(app: Flask) -> None:
     def set_security_headers(response):
         for name, value in headers.items():
             response.headers.setdefault(name, value)
-        if current_user and current_user.is_authenticated:
+        # The session's mark, not current_user: loading the user would cost a query on every
+        # static file and health check.
+        if "_user_id" in session:
             response.headers.setdefault("Cache-Control", "no-store")
         return response
