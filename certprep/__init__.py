@@ -16,6 +16,7 @@ from certprep import (
     health,
     inputs,
     security,
+    startup,
     templating,
 )
 from certprep.admin.views import bp as admin_bp
@@ -58,4 +59,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     cli.init_app(app)
+    startup.check_settings(app)
     return app

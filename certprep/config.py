@@ -42,12 +42,22 @@ class Defaults:
     MAIL_FROM = ""
     MAIL_USE_TLS = True
     HTTPS = False  # CERTPREP_HTTPS=1: Secure cookies, HSTS, https links
+    # The address people use, e.g. https://certprep.clinic.example: links in emails and on
+    # the admin's invite page are built from it, never from a request's Host header.
+    BASE_URL = ""
+    # Host names the app answers to (CERTPREP_TRUSTED_HOSTS=a.example,b.example); any
+    # other Host header gets 400. None: any host (Flask's default).
+    TRUSTED_HOSTS = None
+    REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+    LINK_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # wrong invite or reset tokens
+    PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"  # noqa: S105 - wrong current passwords
 
 
 PREFIX = "CERTPREP"
 # Variables whose name is not the setting's own.
 ALIASES = {"MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
 TRUE_WORDS = ("1", "true", "yes", "on")
+LIST_SETTINGS = ("TRUSTED_HOSTS",)  # comma-separated in the environment
 
 
 def from_environment() -> dict:
@@ -64,7 +74,8 @@ def from_environment() -> dict:
         if text == "":
             continue  # an empty variable leaves the setting as it was
         key = ALIASES.get(name, name)
-        settings[key] = _typed(f"{PREFIX}_{name}", text, getattr(Defaults, key, ""))
+        default = [] if key in LIST_SETTINGS else getattr(Defaults, key, "")
+        settings[key] = _typed(f"{PREFIX}_{name}", text, default)
     url = settings.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
     if url:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)

@@ -145,3 +145,43 @@ def test_hsts_only_when_https_is_on(make_app):
     assert "Strict-Transport-Security" not in make_app().test_client().get("/healthz").headers
     secure = make_app(SESSION_COOKIE_SECURE=True).test_client().get("/healthz")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+# Warnings an operator must see ------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    monkeypatch.setattr("certprep.startup._warned", set())
+
+
+def production_like(**settings):
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", **settings})
+
+
+def test_limits_in_one_workers_memory_are_warned_about_once(fresh_warnings, caplog):
+    production_like()
+    production_like()
+    warnings = [r.message for r in caplog.records if "worker's memory" in r.message]
+    assert len(warnings) == 1
+    assert "CERTPREP_RATELIMIT_STORAGE_URI=redis://" in warnings[0]
+
+
+def test_no_warning_with_shared_limits_and_a_base_url(fresh_warnings, caplog):
+    production_like(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+                    BASE_URL="https://certprep.clinic.example")
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+def test_a_missing_base_url_is_warned_about(fresh_warnings, caplog):
+    production_like()
+    assert any("CERTPREP_BASE_URL is not set" in r.message for r in caplog.records)
+
+
+def test_the_settings_page_warns_when_limits_are_not_shared(make_installed_app):
+    app = make_installed_app(TESTING=False)
+    client = app.test_client()
+    login(client, ADMIN_EMAIL)
+    assert 'id="limits-warning"' in client.get("/admin/settings").get_data(as_text=True)
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
+    assert 'id="limits-warning"' not in client.get("/admin/settings").get_data(as_text=True)

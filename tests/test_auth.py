@@ -4,9 +4,10 @@ from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from certprep.auth import accounts
+from certprep import create_app
+from certprep.auth import accounts, passwords
 from certprep.auth.models import OneTimeLink, User, UserSession
 from certprep.auth.passwords import password_problem
 from certprep.extensions import db
@@ -289,12 +290,43 @@ def test_nurse_can_self_register(client):
     assert User.by_email("sam@example.org").role_names == {"nurse"}
 
 
-def test_registration_refuses_a_duplicate_email(client):
+@pytest.mark.parametrize("invited", [False, True])
+def test_registration_does_not_say_an_account_exists(client, make_user, monkeypatch, invited):
+    sent = []
+    monkeypatch.setattr("certprep.auth.views.send_mail",
+                        lambda to, subject, body: sent.append((to, body)))
+    client.application.config["MAIL_SERVER"] = "smtp.example.org"
+    if invited:
+        accounts.create_user("jo@example.org", "Jo Invitee", {"nurse"})
+        db.session.commit()
+    email = "jo@example.org" if invited else ADMIN_EMAIL
     response = post_form(client, "/register", {
-        "full_name": "Someone", "email": ADMIN_EMAIL.upper(),
+        "full_name": "Someone", "email": email.upper(),
+        "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
+    }, follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "already exists" not in page and email not in page
+    assert "No new account was created for that email." in page
+    assert db.session.scalar(select(func.count()).select_from(User)) == (2 if invited else 1)
+    # The owner, not the stranger, hears about it.
+    assert [to for to, _ in sent] == [email]
+    assert "http://certprep.test/login" in sent[0][1]
+
+
+def test_registration_is_rate_limited(make_installed_app):
+    app = make_installed_app(REGISTER_LIMIT_PER_ADDRESS="2 per hour")
+    client = app.test_client()
+    for number in range(2):
+        response = post_form(client, "/register", {
+            "full_name": "Sam Okafor", "email": f"sam{number}@example.org",
+            "password": "x", "confirm": "x",
+        })
+        assert response.status_code == 200  # refused: password too short
+    response = post_form(client, "/register", {
+        "full_name": "Sam Okafor", "email": "sam9@example.org",
         "password": NEW_PASSWORD, "confirm": NEW_PASSWORD,
     })
-    assert "already exists" in response.get_data(as_text=True)
+    assert response.status_code == 429
 
 
 def test_registration_can_be_switched_off(client):
@@ -424,3 +456,104 @@ def test_successful_logins_do_not_use_up_the_limit(make_installed_app):
     for _ in range(4):
         client = app.test_client()
         assert login(client, ADMIN_EMAIL).status_code == 302
+
+
+# Enumeration and guessing ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", ["wrong password", "unknown email", "invited, no password"])
+def test_every_failed_sign_in_checks_one_hash_of_the_same_kind(client, monkeypatch, case):
+    """An unknown email costs the same hashing as a known one, so timing tells nothing."""
+    accounts.create_user("invited@example.com", "Ivy Invited", {"nurse"})
+    db.session.commit()
+    email = {"wrong password": ADMIN_EMAIL, "unknown email": "nobody@example.com",
+             "invited, no password": "invited@example.com"}[case]
+    checked = []
+    real_check = passwords.check_password_hash
+
+    def spy(password_hash, password):
+        checked.append(password_hash.split("$")[0])
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(passwords, "check_password_hash", spy)
+    response = login(client, email, "not-the-password-1")
+    assert "email or password is not right" in response.get_data(as_text=True)
+    assert checked == [client.application.config["PASSWORD_HASH_METHOD"]]
+
+
+def from_address(app, address):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_a_locked_account_still_lets_its_owner_in_from_an_address_that_did_not_fail(
+    make_installed_app,
+):
+    app = make_installed_app(LOGIN_LIMIT_PER_ACCOUNT="3 per 15 minutes")
+    guesser = from_address(app, "203.0.113.9")
+    for _ in range(3):
+        assert login(guesser, ADMIN_EMAIL, "wrong-password-x").status_code == 200
+    assert login(guesser, ADMIN_EMAIL, PASSWORD).status_code == 429  # locked for the guesser
+    owner = from_address(app, "198.51.100.7")
+    assert login(owner, ADMIN_EMAIL, PASSWORD).status_code == 302  # the owner gets in
+    second_guesser = from_address(app, "192.0.2.44")
+    assert login(second_guesser, ADMIN_EMAIL, "wrong-password-y").status_code == 200
+    assert login(second_guesser, ADMIN_EMAIL, PASSWORD).status_code == 429
+
+
+def test_password_change_guesses_are_limited(make_installed_app):
+    app = make_installed_app(PASSWORD_CHANGE_LIMIT="2 per 15 minutes")
+    client = app.test_client()
+    login(client, ADMIN_EMAIL)
+    change = {"password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    for _ in range(2):
+        response = post_form(client, "/account/password", {**change, "current": "guess-1234"})
+        assert "not your current password" in response.get_data(as_text=True)
+    response = post_form(client, "/account/password", {**change, "current": PASSWORD})
+    assert response.status_code == 429
+
+
+def test_guessing_link_tokens_is_limited(make_installed_app):
+    app = make_installed_app(LINK_LIMIT_PER_ADDRESS="3 per 15 minutes")
+    client = app.test_client()
+    for number in range(3):
+        assert client.get(f"/reset/guess-{number}").status_code == 404
+    assert client.get("/invite/guess-9").status_code == 429
+
+
+# Links and hosts ------------------------------------------------------------------
+
+
+def reset_link_page(app, host):
+    client = app.test_client()
+    client.environ_base["HTTP_HOST"] = host  # every request, as a browser sent there would
+    login(client, ADMIN_EMAIL)
+    with app.app_context():
+        nurse = accounts.create_user("n@example.org", "Nia Nurse", {"nurse"}, password=PASSWORD)
+        db.session.commit()
+        page = f"/admin/users/{nurse.id}"
+    return post_form(client, f"{page}/reset-link", {}, form_page=page)
+
+
+def test_reset_links_use_the_base_url_not_the_host_header(make_installed_app):
+    app = make_installed_app(BASE_URL="https://certprep.clinic.example", SERVER_NAME=None)
+    page = reset_link_page(app, "evil.example").get_data(as_text=True)
+    assert "https://certprep.clinic.example/reset/" in page
+    assert "evil.example" not in page
+
+
+def test_an_unknown_host_is_refused(make_installed_app):
+    app = make_installed_app(SERVER_NAME=None, TRUSTED_HOSTS=["certprep.clinic.example"])
+    client = app.test_client()
+    refused = client.get("/login", headers={"Host": "evil.example"})
+    assert refused.status_code == 400
+    assert "does not answer to that host name" in refused.get_data(as_text=True)
+    assert refused.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/login", headers={"Host": "certprep.clinic.example"}).status_code == 200
+
+
+def test_trusted_hosts_from_the_environment(monkeypatch):
+    monkeypatch.setenv("CERTPREP_TRUSTED_HOSTS", "a.example, b.example")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    assert app.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]

@@ -28,6 +28,8 @@ from certprep.mail import mail_configured, send_mail
 from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
 from certprep.org.sites import SiteError, create_site
+from certprep.startup import limits_in_one_worker
+from certprep.urls import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,7 +43,7 @@ def site_choices(blank: str | None = None) -> list[SelectChoice]:
 
 def deliver_link(user: User, endpoint: str, token: str, subject: str) -> str | None:
     """Email the link when SMTP is set up; otherwise return it for the admin to pass on."""
-    url = url_for(endpoint, token=token, _external=True)
+    url = external_url(endpoint, token=token)
     if mail_configured():
         try:
             send_mail(user.email, subject, f"Open this link to continue:\n\n{url}\n")
@@ -263,7 +265,8 @@ def settings():
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    shared = not limits_in_one_worker(current_app) or current_app.debug or current_app.testing
+    return render_template("admin/settings.html", form=form, limits_shared=shared)
 
 
 AUDIT_PAGE_SIZE = 50
