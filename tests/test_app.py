@@ -4,10 +4,15 @@ import json
 import stat
 
 import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from certprep import create_app
+from certprep.auth import accounts
+from certprep.auth.models import User
 from certprep.config import normalise_database_url
-from tests.conftest import ADMIN_EMAIL, login
+from certprep.extensions import db
+from tests.conftest import ADMIN_EMAIL, PASSWORD, login
 
 
 def test_factory_takes_test_config(app):
@@ -135,10 +140,18 @@ def test_friendly_404(client):
     assert "There is no page at this address" in response.get_data(as_text=True)
 
 
-def test_production_hashes_with_scrypt():
-    from certprep.config import Defaults
-
-    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+def test_passwords_are_stored_as_scrypt_hashes_by_default(tmp_path):
+    """An app on the defaults (no test override) stores scrypt, never the password."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                      "SECRET_KEY": "x"})
+    with app.app_context():
+        db.create_all()
+        accounts.create_user("robin@example.org", "Robin Reyes", {"admin"}, password=PASSWORD)
+        db.session.commit()
+        stored = db.session.scalar(select(User.password_hash))
+        db.engine.dispose()
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert check_password_hash(stored, PASSWORD)
 
 
 def test_hsts_only_when_https_is_on(make_app):
