@@ -7,8 +7,27 @@ import os
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from certprep import config, errors, security, templating
+from certprep import (
+    auth,
+    cli,
+    config,
+    database,
+    errors,
+    health,
+    inputs,
+    security,
+    startup,
+    templating,
+)
+from certprep.admin.views import bp as admin_bp
+from certprep.auth.views import bp as auth_bp
+from certprep.bank.views import bp as bank_bp
+from certprep.dashboard.views import bp as dashboard_bp
+from certprep.exams.views import bp as exams_bp
 from certprep.extensions import csrf, db, limiter, login_manager, migrate
+from certprep.hours.views import bp as hours_bp
+
+BLUEPRINTS = (health.bp, auth_bp, dashboard_bp, admin_bp, bank_bp, exams_bp, hours_bp)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -16,7 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(config.Defaults)
     app.config.from_pyfile("config.py", silent=True)
-    app.config.update(config.from_environment(os.environ))
+    app.config.update(config.from_environment())
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
@@ -26,26 +45,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    auth.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    inputs.init_app(app)
 
-    from certprep import health
-    from certprep.admin.views import bp as admin_bp
-    from certprep.auth.views import bp as auth_bp
-    from certprep.bank.views import bp as bank_bp
-    from certprep.dashboard.views import bp as dashboard_bp
-    from certprep.exams.views import bp as exams_bp
-    from certprep.hours.views import bp as hours_bp
-
-    for blueprint in (health.bp, auth_bp, dashboard_bp, admin_bp, bank_bp, exams_bp, hours_bp):
+    for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
-
-    from certprep import cli
-
     cli.init_app(app)
+    startup.check_settings(app)
     return app

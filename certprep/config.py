@@ -10,10 +10,14 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
+from flask import Config
+
 
 class Defaults:
     SQLALCHEMY_DATABASE_URI = "sqlite:///certprep.sqlite"  # resolved inside instance/
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # No pool_pre_ping: it costs a round trip on every request. A connection the database
+    # dropped fails once and the pool replaces it; /healthz retries that once.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: question files and images
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -21,6 +25,7 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = False
+    REMEMBER_DAYS = 30  # "keep me signed in" and every session end after this many days
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
@@ -36,36 +41,63 @@ class Defaults:
     MAIL_PASSWORD = ""
     MAIL_FROM = ""
     MAIL_USE_TLS = True
+    HTTPS = False  # CERTPREP_HTTPS=1: Secure cookies, HSTS, https links
+    # The address people use, e.g. https://certprep.clinic.example: links in emails and on
+    # the admin's invite page are built from it, never from a request's Host header.
+    BASE_URL = ""
+    # Host names the app answers to (CERTPREP_TRUSTED_HOSTS=a.example,b.example); any
+    # other Host header gets 400. None: any host (Flask's default).
+    TRUSTED_HOSTS = None
+    REGISTER_LIMIT_PER_ADDRESS = "10 per hour"
+    LINK_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # wrong invite or reset tokens
+    PASSWORD_CHANGE_LIMIT = "5 per 15 minutes"  # noqa: S105 - wrong current passwords
 
 
-# Environment variables that override a setting, with the type to read them as.
-ENVIRONMENT = {
-    "CERTPREP_SECRET_KEY": ("SECRET_KEY", str),
-    "CERTPREP_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
-    "CERTPREP_MAX_UPLOAD_BYTES": ("MAX_CONTENT_LENGTH", int),
-    "CERTPREP_PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
-    "CERTPREP_MAIL_SERVER": ("MAIL_SERVER", str),
-    "CERTPREP_MAIL_PORT": ("MAIL_PORT", int),
-    "CERTPREP_MAIL_USERNAME": ("MAIL_USERNAME", str),
-    "CERTPREP_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
-    "CERTPREP_MAIL_FROM": ("MAIL_FROM", str),
-}
+PREFIX = "CERTPREP"
+# Variables whose name is not the setting's own.
+ALIASES = {"MAX_UPLOAD_BYTES": "MAX_CONTENT_LENGTH", "DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+TRUE_WORDS = ("1", "true", "yes", "on")
+LIST_SETTINGS = ("TRUSTED_HOSTS",)  # comma-separated in the environment
 
 
-def from_environment(environ: os._Environ | dict) -> dict:
-    """The settings that CERTPREP_* (and DATABASE_URL) variables give."""
+def from_environment() -> dict:
+    """The settings that CERTPREP_* (and DATABASE_URL) variables give.
+
+    Flask's from_prefixed_env strips the prefix; it is given `loads=str` because its JSON
+    reading would turn a secret key of digits into a number and a password of "true" into a
+    boolean. Each value is then read as the type of the default it replaces.
+    """
+    found = Config("")
+    found.from_prefixed_env(PREFIX, loads=str)
     settings = {}
-    for variable, (key, kind) in ENVIRONMENT.items():
-        if environ.get(variable):
-            settings[key] = kind(environ[variable])
-    url = environ.get("CERTPREP_DATABASE_URL") or environ.get("DATABASE_URL")
+    for name, text in found.items():
+        if text == "":
+            continue  # an empty variable leaves the setting as it was
+        key = ALIASES.get(name, name)
+        default = [] if key in LIST_SETTINGS else getattr(Defaults, key, "")
+        settings[key] = _typed(f"{PREFIX}_{name}", text, default)
+    url = settings.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
     if url:
         settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
-    if environ.get("CERTPREP_HTTPS") == "1":
+    if settings.get("HTTPS"):
         settings["SESSION_COOKIE_SECURE"] = True
         settings["REMEMBER_COOKIE_SECURE"] = True
         settings["PREFERRED_URL_SCHEME"] = "https"
     return settings
+
+
+def _typed(variable: str, text: str, default):
+    """`text` read as the type of `default`, with a message naming the variable if it is not."""
+    if isinstance(default, bool):
+        return text.strip().lower() in TRUE_WORDS
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ValueError(f"{variable} must be a whole number, not {text!r}.") from None
+    if isinstance(default, list | tuple):
+        return [part.strip() for part in text.split(",") if part.strip()]
+    return text
 
 
 def normalise_database_url(url: str) -> str:

@@ -2,7 +2,7 @@
 
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from certprep.extensions import db
 
@@ -22,6 +22,12 @@ def init_app(app: Flask) -> None:
     def csrf_error(error):
         message = "The form expired or was sent from elsewhere. Reload the page and try again."
         return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error):
+        # No page template: with a Host outside TRUSTED_HOSTS no URL can be built.
+        message = "This server does not answer to that host name. Check the address."
+        return message, 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -10,6 +10,20 @@ from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 
+class CookieSafeLoginManager(LoginManager):
+    """Flask-Login, ignoring a remember cookie it cannot decode instead of raising.
+
+    Flask-Login 0.6.3 compares digests with hmac.compare_digest, which raises TypeError on
+    text that is not ASCII (`Cookie: remember_token=é|é`): every URL, /healthz included,
+    then answered a bare 500. A cookie that is not ASCII cannot be one we signed.
+    """
+
+    def _load_user_from_remember_cookie(self, cookie: str):
+        if not cookie.isascii():
+            return None
+        return super()._load_user_from_remember_cookie(cookie)
+
+
 class Base(DeclarativeBase):
     # Named constraints let Alembic alter and drop them, on SQLite too.
     metadata = MetaData(
@@ -26,6 +40,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 # Batch mode: SQLite can only alter a table by copying it.
 migrate = Migrate(render_as_batch=True, compare_type=True)
-login_manager = LoginManager()
+login_manager = CookieSafeLoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)

@@ -3,17 +3,15 @@
 from flask import Flask
 
 from certprep.auth.models import ROLE_LABELS
+from certprep.bank.richtext import to_html
+from certprep.org.models import Setting
 
 
 def init_app(app: Flask) -> None:
-    from certprep.bank.richtext import to_html
-
     app.add_template_filter(to_html, "rich")
 
     @app.context_processor
     def globals_for_templates():
-        from certprep.org.models import Setting
-
         return {
             "role_labels": ROLE_LABELS,
             "registration_open": lambda: Setting.get("self_registration") == "on",

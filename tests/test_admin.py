@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from certprep.auth.models import User
@@ -138,3 +139,53 @@ def test_navigation_follows_roles(client, login_as):
     login_as("nurse")
     page = client.get("/").get_data(as_text=True)
     assert "Users</a>" not in page and "Question bank</a>" not in page
+
+
+# State changes come from a validated form, never from a field's absence ----------
+
+
+def test_a_post_without_the_active_field_changes_nothing(client, make_user):
+    sign_in_admin(client)
+    nurse = make_user("nurse")
+    page = f"/admin/users/{nurse.id}"
+    response = post_form(client, f"{page}/active", {}, form_page=page, follow_redirects=True)
+    assert "Say whether the account is active." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, nurse.id).active
+
+
+def test_a_roles_form_with_no_role_is_refused(client, make_user):
+    sign_in_admin(client)
+    nurse = make_user("nurse", "supervisor")
+    page = f"/admin/users/{nurse.id}"
+    response = post_form(client, f"{page}/roles", {}, form_page=page, follow_redirects=True)
+    assert "Roles: Choose at least one role." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, nurse.id).role_names == {"nurse", "supervisor"}
+
+
+def test_a_role_outside_the_list_is_refused(client, make_user):
+    sign_in_admin(client)
+    nurse = make_user("nurse")
+    page = f"/admin/users/{nurse.id}"
+    response = post_form(client, f"{page}/roles", {"roles": ["surgeon"]}, form_page=page,
+                         follow_redirects=True)
+    assert "not a valid choice" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, nurse.id).role_names == {"nurse"}
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "message"),
+    [
+        ("/admin/sites", {"name": "S" * 121}, "Use at most 120 characters."),
+        ("/admin/users/invite", {"email": "a@example.org", "full_name": "N" * 121,
+                                 "roles": ["nurse"], "site_id": "0"},
+         "Use at most 120 characters."),
+    ],
+)
+def test_over_long_fields_are_refused_with_the_limit(client, path, data, message):
+    sign_in_admin(client)
+    response = post_form(client, path, data)
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)

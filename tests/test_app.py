@@ -4,10 +4,15 @@ import json
 import stat
 
 import pytest
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from certprep import create_app
-from certprep.config import from_environment, normalise_database_url
-from tests.conftest import ADMIN_EMAIL, login
+from certprep.auth import accounts
+from certprep.auth.models import User
+from certprep.config import normalise_database_url
+from certprep.extensions import db
+from tests.conftest import ADMIN_EMAIL, PASSWORD, login
 
 
 def test_factory_takes_test_config(app):
@@ -53,15 +58,45 @@ def test_config_precedence(tmp_path, monkeypatch):
         ),
     ],
 )
-def test_database_url_from_environment(environ, expected):
-    assert from_environment(environ)["SQLALCHEMY_DATABASE_URI"] == expected
+def test_database_url_from_environment(monkeypatch, environ, expected):
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == expected
 
 
-def test_https_makes_cookies_secure():
-    settings = from_environment({"CERTPREP_HTTPS": "1"})
-    assert settings["SESSION_COOKIE_SECURE"] and settings["REMEMBER_COOKIE_SECURE"]
-    assert not from_environment({}).get("SESSION_COOKIE_SECURE")
+def test_https_makes_cookies_secure(monkeypatch):
+    assert not create_app({"SECRET_KEY": "x"}).config["SESSION_COOKIE_SECURE"]
+    monkeypatch.setenv("CERTPREP_HTTPS", "1")
+    app = create_app({"SECRET_KEY": "x"})
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["PREFERRED_URL_SCHEME"] == "https"
     assert normalise_database_url("sqlite://") == "sqlite://"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "key", "expected"),
+    [
+        ("CERTPREP_SECRET_KEY", "1234567890", "SECRET_KEY", "1234567890"),  # text, not a number
+        ("CERTPREP_MAIL_PASSWORD", "true", "MAIL_PASSWORD", "true"),
+        ("CERTPREP_MAIL_PORT", "2525", "MAIL_PORT", 2525),
+        ("CERTPREP_MAIL_USE_TLS", "0", "MAIL_USE_TLS", False),
+        ("CERTPREP_PROXY_FIX_HOPS", "1", "PROXY_FIX_HOPS", 1),
+        ("CERTPREP_MAX_UPLOAD_BYTES", "1000", "MAX_CONTENT_LENGTH", 1000),
+        ("CERTPREP_RATELIMIT_STORAGE_URI", "redis://h:6379/0", "RATELIMIT_STORAGE_URI",
+         "redis://h:6379/0"),
+    ],
+)
+def test_each_documented_variable_is_read_as_its_type(monkeypatch, variable, value, key,
+                                                       expected):
+    monkeypatch.setenv(variable, value)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).config[key] == expected
+
+
+def test_a_number_that_is_not_one_names_the_variable(monkeypatch):
+    monkeypatch.setenv("CERTPREP_MAIL_PORT", "smtp")
+    with pytest.raises(ValueError, match="CERTPREP_MAIL_PORT must be a whole number"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 
 
 def test_security_headers_on_every_page(client):
@@ -105,13 +140,61 @@ def test_friendly_404(client):
     assert "There is no page at this address" in response.get_data(as_text=True)
 
 
-def test_production_hashes_with_scrypt():
-    from certprep.config import Defaults
-
-    assert Defaults.PASSWORD_HASH_METHOD == "scrypt"
+def test_passwords_are_stored_as_scrypt_hashes_by_default(tmp_path):
+    """An app on the defaults (no test override) stores scrypt, never the password."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}",
+                      "SECRET_KEY": "x"})
+    with app.app_context():
+        db.create_all()
+        accounts.create_user("robin@example.org", "Robin Reyes", {"admin"}, password=PASSWORD)
+        db.session.commit()
+        stored = db.session.scalar(select(User.password_hash))
+        db.engine.dispose()
+    assert stored.startswith("scrypt:") and PASSWORD not in stored
+    assert check_password_hash(stored, PASSWORD)
 
 
 def test_hsts_only_when_https_is_on(make_app):
     assert "Strict-Transport-Security" not in make_app().test_client().get("/healthz").headers
     secure = make_app(SESSION_COOKIE_SECURE=True).test_client().get("/healthz")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+# Warnings an operator must see ------------------------------------------------------
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    monkeypatch.setattr("certprep.startup._warned", set())
+
+
+def production_like(**settings):
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x", **settings})
+
+
+def test_limits_in_one_workers_memory_are_warned_about_once(fresh_warnings, caplog):
+    production_like()
+    production_like()
+    warnings = [r.message for r in caplog.records if "worker's memory" in r.message]
+    assert len(warnings) == 1
+    assert "CERTPREP_RATELIMIT_STORAGE_URI=redis://" in warnings[0]
+
+
+def test_no_warning_with_shared_limits_and_a_base_url(fresh_warnings, caplog):
+    production_like(RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/0",
+                    BASE_URL="https://certprep.clinic.example")
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+def test_a_missing_base_url_is_warned_about(fresh_warnings, caplog):
+    production_like()
+    assert any("CERTPREP_BASE_URL is not set" in r.message for r in caplog.records)
+
+
+def test_the_settings_page_warns_when_limits_are_not_shared(make_installed_app):
+    app = make_installed_app(TESTING=False)
+    client = app.test_client()
+    login(client, ADMIN_EMAIL)
+    assert 'id="limits-warning"' in client.get("/admin/settings").get_data(as_text=True)
+    app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
+    assert 'id="limits-warning"' not in client.get("/admin/settings").get_data(as_text=True)

@@ -4,14 +4,23 @@ A new route without a row here fails test_every_route_is_in_the_table.
 """
 
 import pytest
+from flask import url_for
 
 from certprep import create_app
+from certprep.auth import accounts
+from certprep.auth.authz import declarations, public, role_required, signed_in
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
 from certprep.org.models import Site, SiteMember
-from tests.conftest import DATA, csrf_from, login
+from tests.conftest import (
+    DATA,
+    PASSWORD,
+    empty_tables,
+    session_csrf_token,
+    sign_in_through_session,
+)
 
 SAMPLE_GIFT = "::q1:: Which is an opioid antagonist? {=naloxone ~morphine ~fentanyl}\n"
 PNG = (DATA / "dot.png").read_bytes()  # a 1x1 pixel image
@@ -43,6 +52,8 @@ TABLE = {
     "auth.setup": ("GET", everyone(404)),  # an admin exists
     "auth.register": ("GET", GUESTS_ONLY),
     "auth.change_password": ("GET", SIGNED_IN),
+    "auth.account": ("GET", SIGNED_IN),
+    "auth.sign_out_all_devices": ("POST", everyone(302)),
     "auth.accept_invite": ("GET", everyone(404)),  # a token that opens nothing
     "auth.reset_password": ("GET", everyone(404)),
     "dashboard.index": ("GET", SIGNED_IN),
@@ -56,6 +67,8 @@ TABLE = {
     "admin.remove_membership": ("POST", only("admin", ok=302)),
     "admin.sites": ("GET", only("admin")),
     "admin.settings": ("GET", only("admin")),
+    "admin.audit": ("GET", only("admin")),
+    "admin.sign_out_user": ("POST", only("admin", ok=302)),
     "bank.sets": ("GET", only("educator", "admin")),
     "bank.upload": ("GET", only("educator", "admin")),
     "bank.preview": ("GET", only("educator", "admin", ok=404)),  # another person's upload
@@ -73,21 +86,75 @@ TABLE = {
 }
 
 
+# Flask's own view for static files carries no mark: everything under static/ is public.
+UNDECLARED = {"static"}
+
+
+def bare_app():
+    return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+
+
 def test_every_route_is_in_the_table():
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    app = bare_app()
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints - TABLE.keys() == set(), "add these routes to TABLE"
     assert TABLE.keys() - endpoints == set(), "these rows name routes that no longer exist"
 
 
-@pytest.fixture
-def target(app, make_user, tmp_path):
-    """The things URLs point at: a nurse and her site, a published set with an image,
-    and an upload that belongs to someone else."""
-    nurse = make_user("nurse", email="target@example.com")
+def test_every_view_declares_exactly_once_who_may_open_it():
+    views = bare_app().view_functions
+    wrong = {
+        endpoint: declarations(view) for endpoint, view in views.items()
+        if endpoint not in UNDECLARED and len(declarations(view)) != 1
+    }
+    assert wrong == {}, "give each view one of public, signed_in or role_required(...)"
+
+
+def test_the_declaration_check_sees_a_missing_or_a_second_mark():
+    def undeclared():
+        return ""
+
+    def declared_twice():
+        return ""
+
+    assert declarations(undeclared) == []
+    assert declarations(signed_in(role_required("admin")(declared_twice))) == [
+        "allowed_roles", "any_signed_in",
+    ]
+    assert declarations(public(undeclared)) == ["is_public"]
+
+
+@pytest.mark.parametrize("endpoint", sorted(TABLE.keys() - UNDECLARED))
+def test_the_table_agrees_with_the_declaration(endpoint):
+    """A row's statuses follow from the view's mark: 403 exactly for the roles left out."""
+    view = bare_app().view_functions[endpoint]
+    _, expected = TABLE[endpoint]
+    signed_in_roles = [role for role in ROLES if role != "anonymous"]
+    if hasattr(view, "is_public"):
+        assert expected["anonymous"] != 302 and 403 not in expected.values()
+        return
+    assert expected["anonymous"] == 302  # to the sign-in page
+    allowed = getattr(view, "allowed_roles", signed_in_roles)
+    assert {role for role in signed_in_roles if expected[role] == 403} == (
+        set(signed_in_roles) - set(allowed)
+    )
+
+
+def build_target() -> dict:
+    """One user per role, and the things URLs point at: a nurse and her site, a published set
+    with an image, and an upload that belongs to someone else. Returns users and URL values."""
+    users = {
+        role: accounts.create_user(f"{role}-under-test@example.com", f"Test {role}", {role},
+                                   password=PASSWORD)
+        for role in ROLES if role != "anonymous"
+    }
+    nurse = accounts.create_user("target@example.com", "Target Nurse", {"nurse"},
+                                 password=PASSWORD)
+    owner = accounts.create_user("owner@example.com", "Upload Owner", {"educator"},
+                                 password=PASSWORD)
     site = Site(name="North Clinic")
     db.session.add_all([site, SiteMember(site=site, user=nurse)])
-    owner = make_user("educator", email="owner@example.com")
+    db.session.flush()
     result = formats.parse(SAMPLE_GIFT, format="gift")
     report = import_result(result, title="Sample", status="published")
     db.session.add(Media(set_id=report.question_set.id, name="dot.png",
@@ -97,31 +164,56 @@ def target(app, make_user, tmp_path):
     db.session.add(pending)
     db.session.commit()
     question = report.question_set.questions[0]
-    return {"user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
-            "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
-            "export_format": "gift", "name": "dot.png"}
+    return {"users": users, "values": {
+        "user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
+        "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
+        "export_format": "gift", "name": "dot.png",
+    }}
+
+
+class RouteData:
+    """The module's data, built once and again only after a request that may have changed it
+    (a POST that reached its view), so that every case sees the same starting state."""
+
+    def __init__(self):
+        self.built = None
+
+    def fresh(self) -> dict:
+        if self.built is None:
+            empty_tables()
+            self.built = build_target()
+        return self.built
+
+    def changed(self) -> None:
+        self.built = None
+
+
+@pytest.fixture(scope="module")
+def route_data(module_app):
+    return RouteData()
 
 
 def url_for_rule(app, endpoint, values):
     rule = next(app.url_map.iter_rules(endpoint))
     with app.test_request_context():
-        from flask import url_for
-
         return url_for(endpoint, **{name: values[name] for name in rule.arguments})
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(TABLE))
-def test_route_answers_each_role(app, client, make_user, target, endpoint, role):
+def test_route_answers_each_role(module_app, route_data, endpoint, role):
     method, expected = TABLE[endpoint]
+    data = route_data.fresh()
+    client = module_app.test_client()
     if role != "anonymous":
-        user = make_user(role, email=f"{role}-under-test@example.com")
-        assert login(client, user.email).status_code == 302
-    url = url_for_rule(app, endpoint, target)
+        sign_in_through_session(client, data["users"][role])
+    url = url_for_rule(module_app, endpoint, data["values"])
     if method == "GET":
         response = client.get(url)
     else:
-        response = client.post(url, data={"csrf_token": csrf_from(client)})
+        response = client.post(url, data={"csrf_token": session_csrf_token(client)})
+        if role != "anonymous" and response.status_code != 403:
+            route_data.changed()
     response.close()  # static files are streamed from an open file
     assert response.status_code == expected[role], f"{role} {method} {url}"
     if response.status_code == 302 and role == "anonymous":

@@ -5,17 +5,31 @@ import smtplib
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
 from wtforms import SelectChoice
 
-from certprep.admin.forms import InviteForm, MembershipForm, RolesForm, SettingsForm, SiteForm
+from certprep.admin.forms import (
+    AccountStateForm,
+    AuditFilterForm,
+    InviteForm,
+    MembershipForm,
+    RolesForm,
+    SettingsForm,
+    SiteForm,
+)
 from certprep.admin.rules import check_keeps_an_admin
 from certprep.auth import accounts
 from certprep.auth.authz import role_required
 from certprep.auth.models import User
+from certprep.auth.sessions import sign_out_everywhere
 from certprep.extensions import db
-from certprep.forms import EmptyForm
+from certprep.forms import EmptyForm, flash_errors
 from certprep.mail import mail_configured, send_mail
+from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
+from certprep.org.sites import SiteError, create_site
+from certprep.startup import limits_in_one_worker
+from certprep.urls import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,7 +43,7 @@ def site_choices(blank: str | None = None) -> list[SelectChoice]:
 
 def deliver_link(user: User, endpoint: str, token: str, subject: str) -> str | None:
     """Email the link when SMTP is set up; otherwise return it for the admin to pass on."""
-    url = url_for(endpoint, token=token, _external=True)
+    url = external_url(endpoint, token=token)
     if mail_configured():
         try:
             send_mail(user.email, subject, f"Open this link to continue:\n\n{url}\n")
@@ -74,6 +88,10 @@ def invite():
                 user, "invite", hours=current_app.config["INVITE_TTL_HOURS"],
                 created_by=current_user,
             )
+            record(current_user, "user.invited", "user", user.id, after={
+                "email": user.email, "roles": sorted(user.role_names),
+                "site_id": form.site_id.data or None,
+            })
             db.session.commit()
             link = deliver_link(user, "auth.accept_invite", token, "Your certprep invitation")
             return render_template("admin/link.html", user=user, link=link, purpose="invite")
@@ -97,7 +115,7 @@ def user(user_id):
     ).all()
     return render_template(
         "admin/user.html", person=person, roles_form=roles_form,
-        membership_form=membership_form, sites=sites, button=EmptyForm(),
+        membership_form=membership_form, sites=sites, state_form=AccountStateForm(),
     )
 
 
@@ -113,9 +131,14 @@ def set_roles(user_id):
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
+            before = sorted(person.role_names)
             person.set_roles(roles)
+            record(current_user, "user.roles_changed", "user", person.id,
+                   before={"roles": before}, after={"roles": sorted(roles)})
             db.session.commit()
             flash(f"Roles of {person.full_name} saved.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -123,20 +146,25 @@ def set_roles(user_id):
 @role_required("admin")
 def set_active(user_id):
     person = db.get_or_404(User, user_id)
-    form = EmptyForm()
+    form = AccountStateForm()
     if form.validate_on_submit():
-        activate = request.form.get("active") == "1"
+        activate = form.active.data == "1"
         try:
             check_keeps_an_admin(person, active=activate)
         except accounts.AccountError as error:
             flash(str(error), "error")
         else:
+            action = "user.reactivated" if activate else "user.deactivated"
+            record(current_user, action, "user", person.id,
+                   before={"active": person.active}, after={"active": activate})
             person.active = activate
             if not activate:
-                person.sign_out_everywhere()
+                sign_out_everywhere(person)
             db.session.commit()
             state = "reactivated" if activate else "deactivated and signed out everywhere"
             flash(f"{person.full_name} is {state}.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -151,10 +179,23 @@ def reset_link(user_id):
         person, purpose, hours=current_app.config[f"{purpose.upper()}_TTL_HOURS"],
         created_by=current_user,
     )
+    record(current_user, "user.link_issued", "user", person.id, after={"purpose": purpose})
     db.session.commit()
     endpoint = "auth.accept_invite" if purpose == "invite" else "auth.reset_password"
     link = deliver_link(person, endpoint, token, "Set your certprep password")
     return render_template("admin/link.html", user=person, link=link, purpose=purpose)
+
+
+@bp.route("/users/<int:user_id>/sign-out", methods=["POST"])
+@role_required("admin")
+def sign_out_user(user_id):
+    person = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        sign_out_everywhere(person)
+        record(current_user, "user.signed_out_everywhere", "user", person.id)
+        db.session.commit()
+        flash(f"{person.full_name} is signed out on every device.", "success")
+    return redirect(url_for("admin.user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>/sites", methods=["POST"])
@@ -166,8 +207,12 @@ def add_membership(user_id):
     if form.validate_on_submit():
         if db.session.get(SiteMember, (form.site_id.data, person.id)) is None:
             db.session.add(SiteMember(site_id=form.site_id.data, user_id=person.id))
+            record(current_user, "site.member_added", "user", person.id,
+                   after={"site_id": form.site_id.data})
             db.session.commit()
         flash("Site membership saved.", "success")
+    else:
+        flash_errors(form)
     return redirect(url_for("admin.user", user_id=person.id))
 
 
@@ -177,6 +222,7 @@ def remove_membership(user_id, site_id):
     membership = db.get_or_404(SiteMember, (site_id, user_id))
     if EmptyForm().validate_on_submit():
         db.session.delete(membership)
+        record(current_user, "site.member_removed", "user", user_id, before={"site_id": site_id})
         db.session.commit()
         flash("Removed from the site.", "success")
     return redirect(url_for("admin.user", user_id=user_id))
@@ -187,13 +233,14 @@ def remove_membership(user_id, site_id):
 def sites():
     form = SiteForm()
     if form.validate_on_submit():
-        name = form.name.data.strip()
-        if db.session.scalar(select(Site).where(Site.name == name)):
-            form.name.errors.append(f"A site called {name} already exists.")
+        try:
+            site = create_site(form.name.data)
+        except SiteError as error:
+            form.name.errors.append(str(error))
         else:
-            db.session.add(Site(name=name))
+            record(current_user, "site.created", "site", site.id, after={"name": site.name})
             db.session.commit()
-            flash(f"Site {name} added.", "success")
+            flash(f"Site {site.name} added.", "success")
             return redirect(url_for("admin.sites"))
     rows = db.session.execute(
         select(Site, func.count(SiteMember.user_id))
@@ -207,10 +254,48 @@ def sites():
 @bp.route("/settings", methods=["GET", "POST"])
 @role_required("admin")
 def settings():
-    form = SettingsForm(self_registration=Setting.get("self_registration") == "on")
+    before = Setting.get("self_registration")
+    form = SettingsForm(self_registration=before == "on")
     if form.validate_on_submit():
-        Setting.put("self_registration", "on" if form.self_registration.data else "off")
+        after = "on" if form.self_registration.data else "off"
+        if after != before:
+            Setting.put("self_registration", after)
+            record(current_user, "settings.changed", "setting", None,
+                   before={"self_registration": before}, after={"self_registration": after})
         db.session.commit()
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form)
+    shared = not limits_in_one_worker(current_app) or current_app.debug or current_app.testing
+    return render_template("admin/settings.html", form=form, limits_shared=shared)
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/audit")
+@role_required("admin")
+def audit():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        flash_errors(form)
+        form = AuditFilterForm()
+    statement = (
+        select(AuditEntry).options(joinedload(AuditEntry.actor))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    if form.actor.data:
+        actor_ids = select(User.id).where(User.email.like(f"%{form.actor.data.lower()}%"))
+        statement = statement.where(AuditEntry.actor_id.in_(actor_ids))
+    if form.action.data:
+        statement = statement.where(AuditEntry.action == form.action.data)
+    if form.subject_id.data:
+        statement = statement.where(
+            AuditEntry.subject_type == "user", AuditEntry.subject_id == form.subject_id.data
+        )
+    entries = db.paginate(
+        statement, page=form.page.data or 1, per_page=AUDIT_PAGE_SIZE, error_out=False
+    )
+    filters = {
+        name: form[name].data for name in ("actor", "action", "subject_id") if form[name].data
+    }
+    return render_template("admin/audit.html", form=form, entries=entries, filters=filters)

@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 
 from certprep.auth.models import ROLES, OneTimeLink, User, UserRole, normalise_email
 from certprep.auth.passwords import hash_password, password_problem
+from certprep.auth.sessions import sign_out_everywhere
 from certprep.extensions import db
 from certprep.timeutil import utcnow
 
@@ -62,7 +63,7 @@ def set_password(user: User, password: str) -> None:
     if problem:
         raise AccountError(problem)
     user.password_hash = hash_password(password)
-    user.sign_out_everywhere()
+    sign_out_everywhere(user)
 
 
 def admin_exists() -> bool:

@@ -38,3 +38,16 @@ def signed_in(view):
     wrapped = login_required(view)
     wrapped.any_signed_in = True
     return wrapped
+
+
+DECLARATIONS = ("allowed_roles", "is_public", "any_signed_in")
+
+
+def declarations(view) -> list[str]:
+    """The authorization marks a view carries; a test requires exactly one per view."""
+    return [mark for mark in DECLARATIONS if hasattr(view, mark)]
+
+
+def can_administer(user) -> bool:
+    """Account and site management: administrators only."""
+    return user.is_authenticated and user.has_role("admin")

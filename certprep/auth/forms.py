@@ -4,12 +4,20 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
+from certprep.auth.models import User
 from certprep.auth.passwords import password_problem
+from certprep.forms import PASSWORD_MAX_LENGTH, fits
+
+
+def password_length() -> Length:
+    return Length(
+        max=PASSWORD_MAX_LENGTH, message=f"Use at most {PASSWORD_MAX_LENGTH} characters."
+    )
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired()])
-    password = PasswordField("Password", validators=[DataRequired()])
+    email = EmailField("Email", validators=[DataRequired(), fits(User.email)])
+    password = PasswordField("Password", validators=[DataRequired(), password_length()])
     remember = BooleanField("Keep me signed in on this device")
 
 
@@ -32,7 +40,7 @@ class NewPasswordForm(FlaskForm):
     known_name = ""
     password = PasswordField(
         "New password",
-        validators=[DataRequired(), strong_password],
+        validators=[DataRequired(), password_length(), strong_password],
         description="At least 10 characters; not a common password.",
     )
     confirm = PasswordField(
@@ -44,16 +52,16 @@ class NewPasswordForm(FlaskForm):
 class ProfileForm(NewPasswordForm):
     """An account's own details, as an invitee or a newly registering nurse gives them."""
 
-    full_name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
+    full_name = StringField("Full name", validators=[DataRequired(), fits(User.full_name)])
     credentials = StringField(
         "Professional credentials",
-        validators=[Length(max=60)],
+        validators=[fits(User.credentials)],
         description='For example "RN, BSN".',
     )
 
 
 class RegisterForm(ProfileForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), fits(User.email)])
 
 
 class SetupForm(RegisterForm):
@@ -61,4 +69,4 @@ class SetupForm(RegisterForm):
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Current password", validators=[DataRequired()])
+    current = PasswordField("Current password", validators=[DataRequired(), password_length()])

@@ -13,17 +13,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from certprep.extensions import db
 from certprep.timeutil import UTCDateTime, utcnow
 
-ROLES = ("nurse", "supervisor", "educator", "admin")
+# The one list of roles: forms, the CHECK constraint, the CLI and templates read it.
 ROLE_LABELS = {
     "nurse": "Nurse",
     "supervisor": "Supervisor",
     "educator": "Educator",
     "admin": "Administrator",
 }
+ROLES = tuple(ROLE_LABELS)
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
+def token_hash(token: str) -> str:
+    """Only hashes of tokens are stored: a copy of the database opens no session or link."""
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -39,9 +41,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     is_demo: Mapped[bool] = mapped_column(default=False)
-    # Flask-Login keeps this, not the id, in the session and remember cookie:
-    # changing it signs the user out everywhere.
-    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
@@ -49,8 +48,14 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
+    # The token of the device this request came from, set when a session starts or loads.
+    device_token = None  # not a column
+
     def get_id(self) -> str:
-        return self.session_token
+        """What Flask-Login keeps in the session and remember cookie: the device's token."""
+        if self.device_token is None:
+            raise RuntimeError("sign in through certprep.auth.sessions.start_session")
+        return self.device_token
 
     @property
     def is_active(self) -> bool:
@@ -70,9 +75,6 @@ class User(UserMixin, db.Model):
         self.roles = [r for r in self.roles if r.name in names] + [
             UserRole(name=name) for name in sorted(set(names) - self.role_names)
         ]
-
-    def sign_out_everywhere(self) -> None:
-        self.session_token = new_session_token()
 
     @property
     def display_name(self) -> str:
@@ -96,6 +98,22 @@ class UserRole(db.Model):
     )
 
 
+class UserSession(db.Model):
+    """One signed-in device. Signing out deletes its row, so a copied cookie stops working."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
 class OneTimeLink(db.Model):
     """An invite or password-reset link: only its hash is stored, and it works once."""
 
@@ -116,4 +134,4 @@ class OneTimeLink(db.Model):
 
     @staticmethod
     def hash(token: str) -> str:
-        return hashlib.sha256(token.encode()).hexdigest()
+        return token_hash(token)

@@ -1,5 +1,6 @@
 """The password rule, in one place, with a message that says why a password is refused."""
 
+import secrets
 from functools import cache
 
 from flask import current_app
@@ -32,5 +33,16 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
 
 
+@cache
+def _stand_in_hash(method: str) -> str:
+    """A hash no password matches, checked when there is no real one to check."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 def password_matches(password_hash: str | None, password: str) -> bool:
-    return password_hash is not None and check_password_hash(password_hash, password)
+    """Whether `password` matches; without a hash (no such account, or one only invited) the
+    same work is done against a stand-in, so a reply's timing does not tell which."""
+    if password_hash is None:
+        check_password_hash(_stand_in_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        return False
+    return check_password_hash(password_hash, password)

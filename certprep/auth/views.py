@@ -1,5 +1,6 @@
 """Signing in and out, first-run setup, self-registration, invites and password resets."""
 
+import smtplib
 from urllib.parse import urlsplit
 
 from flask import (
@@ -10,12 +11,13 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
-from certprep.auth import accounts
+from certprep.auth import accounts, throttle
+from certprep.auth.authz import public, signed_in
 from certprep.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -24,12 +26,15 @@ from certprep.auth.forms import (
     RegisterForm,
     SetupForm,
 )
-from certprep.auth.models import User
-from certprep.auth.passwords import password_matches
+from certprep.auth.models import User, normalise_email
+from certprep.auth.passwords import hash_password, password_matches
+from certprep.auth.sessions import end_session, sign_out_everywhere, start_session
 from certprep.extensions import db, limiter
 from certprep.forms import EmptyForm
+from certprep.mail import mail_configured, send_mail
 from certprep.org.models import Setting
 from certprep.timeutil import utcnow
+from certprep.urls import external_url
 
 bp = Blueprint("auth", __name__)
 
@@ -44,24 +49,13 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
-def _login_email() -> str:
-    return "login:" + (request.form.get("email") or "").strip().lower()
-
-
 def _failed(response) -> bool:
     # A successful login redirects; only failures count against the limits.
     return response.status_code != 302
 
 
-def _login_limit(setting: str):
+def _config_value(setting: str):
     return lambda: current_app.config[setting]
-
-
-def start_session(user: User, remember: bool = False) -> None:
-    """Sign in with a fresh session, so nothing from before login carries over."""
-    session.clear()
-    login_user(user, remember=remember)
-    user.last_login_at = utcnow()
 
 
 def create_and_sign_in(form: RegisterForm, role: str) -> bool:
@@ -85,20 +79,22 @@ def create_and_sign_in(form: RegisterForm, role: str) -> bool:
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
-    _login_limit("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed,
+    _config_value("LOGIN_LIMIT_PER_ADDRESS"), methods=["POST"], deduct_when=_failed,
     scope="login-address",
 )
-@limiter.limit(
-    _login_limit("LOGIN_LIMIT_PER_ACCOUNT"), methods=["POST"], deduct_when=_failed,
-    key_func=_login_email, scope="login-account",
-)
+@public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = User.by_email(form.email.data)
-        if user is None or not password_matches(user.password_hash, form.password.data):
+        email, address = normalise_email(form.email.data), get_remote_address()
+        if throttle.refused(email, address):
+            abort(429)
+        user = User.by_email(email)
+        # The same hashing work whether or not the account exists: time tells nothing.
+        if not password_matches(user.password_hash if user else None, form.password.data):
+            throttle.count_failure(email, address)
             flash("The email or password is not right. Check both and try again.", "error")
         elif not user.active:
             flash("This account is deactivated. Ask your administrator to reactivate it.", "error")
@@ -110,16 +106,34 @@ def login():
 
 
 @bp.route("/logout", methods=["POST"])
-@login_required
+@signed_in
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        end_session()
+        db.session.commit()
         flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account")
+@signed_in
+def account():
+    return render_template("auth/account.html", button=EmptyForm())
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@signed_in
+def sign_out_all_devices():
+    if EmptyForm().validate_on_submit():
+        sign_out_everywhere(current_user._get_current_object())
+        end_session()
+        db.session.commit()
+        flash("You are signed out on every device, this one included.", "info")
+    return redirect(url_for("auth.login"))
+
+
 @bp.route("/setup", methods=["GET", "POST"])
+@public
 def setup():
     if accounts.admin_exists():
         abort(404)
@@ -130,21 +144,58 @@ def setup():
     return render_template("auth/setup.html", form=form)
 
 
+# Said when the email already has an account, whether or not it was ever used: registration
+# must not tell a stranger which addresses are known here.
+NOT_CREATED = (
+    "No new account was created for that email. If you already have one, sign in; if you "
+    "forgot your password, ask your administrator for a reset link."
+)
+
+
+def tell_owner_of_registration(user: User) -> None:
+    """Mail the owner of an email that someone tried to register again (when mail is set up)."""
+    if not mail_configured():
+        return
+    body = (
+        "Someone tried to create a certprep account with this email address, which already "
+        f"has one. If it was you, sign in at {external_url('auth.login')}; if you forgot "
+        "your password, ask your administrator for a reset link. If it was not you, you can "
+        "ignore this message: nothing was changed.\n"
+    )
+    try:
+        send_mail(user.email, "Your certprep account", body)
+    except (OSError, smtplib.SMTPException) as error:
+        current_app.logger.warning("could not send mail to user %s: %s", user.id, error)
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_config_value("REGISTER_LIMIT_PER_ADDRESS"), methods=["POST"], scope="register")
+@public
 def register():
     if Setting.get("self_registration") != "on":
         return render_template("auth/registration_closed.html"), 403
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
-    if form.validate_on_submit() and create_and_sign_in(form, "nurse"):
-        flash("Welcome to certprep. Your nurse account is ready.", "success")
-        return redirect(url_for("dashboard.index"))
+    if form.validate_on_submit():
+        existing = User.by_email(form.email.data)
+        if existing is not None:
+            hash_password(form.password.data)  # the work a new account costs: time tells nothing
+            tell_owner_of_registration(existing)
+            flash(NOT_CREATED, "info")
+            return redirect(url_for("auth.login"))
+        if create_and_sign_in(form, "nurse"):
+            flash("Welcome to certprep. Your nurse account is ready.", "success")
+            return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
-@login_required
+@limiter.limit(
+    _config_value("PASSWORD_CHANGE_LIMIT"), methods=["POST"], deduct_when=_failed,
+    key_func=lambda: f"account:{getattr(current_user, 'id', '')}", scope="password-change",
+)
+@signed_in
 def change_password():
     form = ChangePasswordForm()
     form.known_email, form.known_name = current_user.email, current_user.full_name
@@ -161,7 +212,15 @@ def change_password():
     return render_template("auth/change_password.html", form=form)
 
 
+def _link_refused(response) -> bool:
+    return response.status_code == 404
+
+
 @bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.shared_limit(
+    _config_value("LINK_LIMIT_PER_ADDRESS"), scope="links", deduct_when=_link_refused,
+)
+@public
 def accept_invite(token):
     link = accounts.find_link(token, "invite")
     if link is None:
@@ -182,6 +241,10 @@ def accept_invite(token):
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.shared_limit(
+    _config_value("LINK_LIMIT_PER_ADDRESS"), scope="links", deduct_when=_link_refused,
+)
+@public
 def reset_password(token):
     link = accounts.find_link(token, "reset")
     if link is None:

@@ -16,11 +16,11 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from certprep.auth.authz import role_required
+from certprep.auth.authz import role_required, signed_in
 from certprep.bank import editing, outline
 from certprep.bank.exporter import EXPORT_FORMATS, export_set
 from certprep.bank.formats import csv_format
@@ -278,7 +278,7 @@ def retire_question(question_id):
 
 
 @bp.route("/media/<int:set_id>/<path:name>")
-@login_required
+@signed_in
 def media(set_id, name):
     item = db.session.scalar(select(Media).where(Media.set_id == set_id, Media.name == name))
     if item is None:

@@ -39,7 +39,7 @@ def test_setup_login_grant_role_logout(page, live_server, shoot):
     link = page.locator("#one-time-link").inner_text()
     shoot("03-invite-link")
 
-    page.get_by_role("button", name="Sign out").last.click()
+    page.get_by_role("button", name="Sign out", exact=True).last.click()
     expect(page).to_have_url(re.compile(r"/login$"))
     page.goto(link)
     page.get_by_label("New password").fill(NURSE_PASSWORD)
@@ -48,7 +48,7 @@ def test_setup_login_grant_role_logout(page, live_server, shoot):
     expect(page.get_by_role("heading", name="Hello, Sam Okafor")).to_be_visible()
     expect(page.get_by_role("link", name="Users")).to_have_count(0)
     shoot("04-nurse-dashboard")
-    page.get_by_role("button", name="Sign out").last.click()
+    page.get_by_role("button", name="Sign out", exact=True).last.click()
 
     # The admin signs in and makes the nurse a supervisor too.
     page.get_by_label("Email").fill("robin@clinic.example")
@@ -63,8 +63,12 @@ def test_setup_login_grant_role_logout(page, live_server, shoot):
     expect(page.get_by_text("Roles of Sam Okafor saved.")).to_be_visible()
     expect(page.get_by_label("Supervisor")).to_be_checked()
     shoot("06-user-roles")
+    page.get_by_role("link", name="Audit log").last.click()
+    expect(page.get_by_role("cell", name="Roles changed")).to_be_visible()
+    expect(page.get_by_role("cell", name="Invited")).to_be_visible()
+    shoot("10-audit-log")
 
-    page.get_by_role("button", name="Sign out").last.click()
+    page.get_by_role("button", name="Sign out", exact=True).last.click()
     expect(page.get_by_text("You are signed out.")).to_be_visible()
     assert page.goto(live_server + "/admin/users").url.endswith("/login?next=%2Fadmin%2Fusers")
     shoot("07-signed-out")
@@ -78,3 +82,25 @@ def test_phone_width_menu(page, live_server, shoot):
     menu.click()
     expect(page.locator("details.nav-menu").get_by_role("link", name="Sites")).to_be_visible()
     shoot("08-phone-menu")
+
+
+def test_sign_out_forgets_a_remembered_device(page, live_server, shoot):
+    """On a shared workstation, the next person must not get the previous account."""
+    create_admin(page, live_server)
+    page.get_by_role("button", name="Sign out", exact=True).last.click()
+    page.get_by_label("Email").fill("robin@clinic.example")
+    page.get_by_label("Password").fill(ADMIN_PASSWORD)
+    page.get_by_label("Keep me signed in on this device").check()
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Hello, Robin Reyes")).to_be_visible()
+    names = {cookie["name"] for cookie in page.context.cookies()}
+    assert "remember_token" in names
+
+    page.get_by_role("link", name="Account").last.click()
+    expect(page.get_by_role("button", name="Sign out everywhere")).to_be_visible()
+    shoot("09-account")
+    page.get_by_role("button", name="Sign out", exact=True).last.click()
+    expect(page.get_by_text("You are signed out.")).to_be_visible()
+    assert "remember_token" not in {cookie["name"] for cookie in page.context.cookies()}
+    page.goto(live_server + "/")
+    expect(page).to_have_url(re.compile(r"/login"))
