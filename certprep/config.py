@@ -15,6 +15,7 @@ class Defaults:
     SQLALCHEMY_DATABASE_URI = "sqlite:///certprep.sqlite"  # resolved inside instance/
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: question files and images
+    MAX_QUESTIONS_PER_FILE = 5000  # one import stays a short write, even on SQLite
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
@@ -43,6 +44,7 @@ ENVIRONMENT = {
     "CERTPREP_SECRET_KEY": ("SECRET_KEY", str),
     "CERTPREP_RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "CERTPREP_MAX_UPLOAD_BYTES": ("MAX_CONTENT_LENGTH", int),
+    "CERTPREP_MAX_QUESTIONS_PER_FILE": ("MAX_QUESTIONS_PER_FILE", int),
     "CERTPREP_PROXY_FIX_HOPS": ("PROXY_FIX_HOPS", int),
     "CERTPREP_MAIL_SERVER": ("MAIL_SERVER", str),
     "CERTPREP_MAIL_PORT": ("MAIL_PORT", int),
