@@ -26,7 +26,14 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import case, delete, exists, func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import aliased, contains_eager, defer, load_only, selectinload, with_expression
+from sqlalchemy.orm import (
+    aliased,
+    contains_eager,
+    defer,
+    load_only,
+    selectinload,
+    with_expression,
+)
 
 from certprep.auth.authz import role_required, signed_in
 from certprep.auth.models import User
@@ -140,7 +147,7 @@ def sets():
         .options(
             with_expression(QuestionSet.question_count, func.coalesce(counts.c.questions, 0)),
             with_expression(QuestionSet.waiting_count, func.coalesce(counts.c.waiting, 0)),
-            selectinload(QuestionSet.owner).load_only(User.full_name),
+            selectinload(QuestionSet.owner).load_only(User.full_name).lazyload(User.roles),
         )
         .order_by(QuestionSet.status, QuestionSet.title, QuestionSet.id),
         per_page=PER_PAGE,
@@ -498,19 +505,22 @@ def export(set_id, export_format):
 @role_required(*EDITORS)
 def show_question(question_id):
     question, relation = question_or_404(question_id)
+    number = request.args.get("version", type=int)
+    # The version shown, in full; then the list, only what a line of it says.
+    version = db.session.scalar(
+        select(QuestionVersion).where(QuestionVersion.question_id == question.id,
+                                      QuestionVersion.number == number)
+    ) if number else None
+    version = version or (question.working and db.session.get(QuestionVersion,
+                                                              question.working.id))
+    if version is None:
+        abort(404)
     versions = db.session.scalars(
         select(QuestionVersion).where(QuestionVersion.question_id == question.id)
         .options(load_only(QuestionVersion.number, QuestionVersion.created_at,
                            QuestionVersion.note))
         .order_by(QuestionVersion.number.desc())
     ).all()
-    number = request.args.get("version", type=int)
-    chosen = next((v for v in versions if v.number == number), None)
-    version_id = chosen.id if chosen else (question.draft_version_id
-                                           or question.current_version_id)
-    version = db.session.get(QuestionVersion, version_id)
-    if version is None:
-        abort(404)
     return render_template(
         "bank/question.html", question=question, version=version, versions=versions,
         record=to_record(version), retire_form=RetireQuestionForm(),
