@@ -25,7 +25,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import case, delete, exists, func, or_, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import (
     aliased,
     contains_eager,
@@ -43,6 +43,7 @@ from certprep.bank.formats import csv_format
 from certprep.bank.formats.records import KINDS, NotUtf8
 from certprep.bank.forms import (
     FORMAT_LABELS,
+    LARGEST_ID,
     AddEditorForm,
     ConfirmUploadForm,
     QuestionForm,
@@ -78,6 +79,15 @@ PENDING_LIFETIME = timedelta(hours=24)
 DOMAIN_LABELS = {key: outline.label(key) for key in outline.DOMAINS}
 KIND_LABELS = {kind: kind.replace("_", " ") for kind in KINDS}
 EXPORT_LABELS = {"native": "certprep YAML", "gift": "GIFT", "moodle-xml": "Moodle XML"}
+
+
+def whole_number(name: str, default: int | None = None) -> int | None:
+    """A positive whole number from the query string; 404 for one no list could have
+    (the database would refuse it as an integer)."""
+    value = request.args.get(name, default, type=int) if name in request.args else default
+    if value is not None and not 1 <= value <= LARGEST_ID:
+        abort(404)
+    return value
 
 
 def page_labels() -> dict:
@@ -150,7 +160,7 @@ def sets():
             selectinload(QuestionSet.owner).load_only(User.full_name).lazyload(User.roles),
         )
         .order_by(QuestionSet.status, QuestionSet.title, QuestionSet.id),
-        per_page=PER_PAGE,
+        page=whole_number("page", 1), per_page=PER_PAGE,
     )
     return render_template("bank/sets.html", page=page, set_prefix=url_for("bank.sets"),
                            **page_labels())
@@ -224,8 +234,8 @@ class ListPage:
     @classmethod
     def of(cls, items: list, per_page: int) -> ListPage:
         pages = max(1, ceil(len(items) / per_page))
-        page = request.args.get("page", 1, type=int)
-        if not 1 <= page <= pages:
+        page = whole_number("page", 1)
+        if page > pages:
             abort(404)
         start = (page - 1) * per_page
         return cls(items[start:start + per_page], page, pages, len(items), per_page)
@@ -397,7 +407,8 @@ def show_set(set_id):
     form.validate()
     if form.errors:  # an over-long search: say so and show the whole set
         form.q.data = ""
-    page = db.paginate(set_questions(set_id, form), per_page=PER_PAGE)
+    page = db.paginate(set_questions(set_id, form), page=whole_number("page", 1),
+                       per_page=PER_PAGE)
     may_edit = rules.can_edit_set(current_user, question_set, relation)
     may_manage = rules.can_manage_editors(current_user, question_set, relation)
     editors = db.session.scalars(
@@ -505,7 +516,7 @@ def export(set_id, export_format):
 @role_required(*EDITORS)
 def show_question(question_id):
     question, relation = question_or_404(question_id)
-    number = request.args.get("version", type=int)
+    number = whole_number("version")
     # The version shown, in full; then the list, only what a line of it says.
     version = db.session.scalar(
         select(QuestionVersion).where(QuestionVersion.question_id == question.id,
@@ -542,7 +553,14 @@ def edit_question(question_id):
             form.source.errors.extend(errors)
         else:
             changed = editing.save_edit(question, parsed, current_user.id, form.note.data or "")
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # another save took the same version number first
+                db.session.rollback()
+                form.source.errors.append("Someone saved this question at the same moment, "
+                                          "so yours was not saved. Save it again.")
+                return render_template("bank/edit.html", question=question, form=form,
+                                       live=question.question_set.status == PUBLISHED)
             flash(edit_message(question, changed), "success" if changed else "info")
             return redirect(url_for("bank.show_question", question_id=question.id))
     return render_template("bank/edit.html", question=question, form=form,

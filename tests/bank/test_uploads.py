@@ -318,3 +318,28 @@ def test_images_of_an_unpublished_set_are_never_cached(client, login_as, picture
     db.session.commit()
     response = client.get(url)
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=-3", f"page={2**31}", f"page={2**70}"])
+def test_page_numbers_no_list_has_are_not_found(client, shipped, query):
+    for path in ("/bank/", f"/bank/sets/{shipped.id}"):
+        assert client.get(f"{path}?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("version", ["0", str(2**31), str(2**70)])
+def test_version_numbers_no_question_has_are_not_found(client, shipped, version):
+    question = shipped.questions[0]
+    assert client.get(f"/bank/questions/{question.id}?version={version}").status_code == 404
+
+
+def test_two_saves_of_one_question_at_once_lose_nothing_silently(client, shipped,
+                                                                 monkeypatch):
+    """The second save finds its version number taken and says so, instead of a 500."""
+    from certprep.bank import versions
+
+    question = db.session.scalar(select(Question).where(Question.external_id == "f1"))
+    monkeypatch.setattr(versions, "next_number", lambda _question: 1)  # a racing writer
+    response = post_form(client, f"/bank/questions/{question.id}/edit",
+                         {"source": "Nociceptive pain, edited? {=right ~wrong}"})
+    assert response.status_code == 200
+    assert "Someone saved this question at the same moment" in response.get_data(as_text=True)
