@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import mimetypes
 import re
 from collections import Counter
@@ -25,7 +26,14 @@ from certprep.bank.formats.records import (
 )
 from certprep.bank.models import Media, Question, QuestionSet, QuestionVersion
 from certprep.bank.richtext import sanitise
-from certprep.bank.versions import content_hash, content_of, is_live, save_content, set_retired
+from certprep.bank.versions import (
+    content_hash,
+    content_of,
+    is_live,
+    save_content,
+    set_retired,
+    title_and_preview,
+)
 from certprep.extensions import db
 from certprep.timeutil import utcnow
 
@@ -146,15 +154,17 @@ def external_id_for(question: ParsedQuestion, taken: set[str]) -> str:
 
 @dataclass
 class Prepared:
-    """One importable question as it would be stored in a given set."""
+    """One importable question as it would be stored."""
 
     position: int
     external_id: str
     kind: str
     meta: tuple
     content: dict
-    digest: str
+    digest: str  # empty until placed() when the question shows images
     media: list[str]  # stored names of the images it shows
+    title: str
+    preview: str
 
 
 @dataclass
@@ -163,10 +173,17 @@ class PreparedFile:
     images: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # name: data, type
     warnings: list[str] = field(default_factory=list)
     skipped: int = 0
+    set_id: int | None = None
 
 
-def prepare(result: ParseResult, set_id: int) -> PreparedFile:
-    """What the file's questions would be, stored in the set `set_id`; writes nothing."""
+# Image URLs point at their set; until the set is known (a new set gets its id when it is
+# written) they point at set 0, which no set has.
+UNPLACED = media_url(0, "")
+
+
+def prepare(result: ParseResult) -> PreparedFile:
+    """The file's questions as they would be stored: all the work an import does before it
+    writes (sanitising, image names, titles, hashes), so the write itself is short."""
     prepared = PreparedFile()
     seen: set[str] = set()
     for position, parsed in enumerate(result.questions):
@@ -185,17 +202,32 @@ def prepare(result: ParseResult, set_id: int) -> PreparedFile:
                 continue
             name = media_name(data, content_type)
             prepared.images[name] = (data, content_type)
-            urls[original] = media_url(set_id, name)
+            urls[original] = media_url(0, name)
             used.append(name)
         external_id = external_id_for(parsed, seen)
         clean = sanitised(parsed, urls)
         meta = (clean.domain, clean.subdomain, clean.difficulty)
         content = content_of(clean)
         content["external_id"] = external_id
+        digest = "" if used else content_hash(clean.kind, meta, content)
         prepared.questions.append(Prepared(
-            position, external_id, clean.kind, meta, content,
-            content_hash(clean.kind, meta, content), used,
+            position, external_id, clean.kind, meta, content, digest, used,
+            *title_and_preview(content),
         ))
+    return prepared
+
+
+def placed(prepared: PreparedFile, set_id: int) -> PreparedFile:
+    """Point the image URLs at the set and hash what shows images (quick: few do)."""
+    if prepared.set_id == set_id:
+        return prepared
+    target = media_url(set_id, "")
+    for item in prepared.questions:
+        if item.media:
+            item.content = json.loads(json.dumps(item.content).replace(
+                json.dumps(UNPLACED)[1:-1], json.dumps(target)[1:-1]))
+            item.digest = content_hash(item.kind, item.meta, item.content)
+    prepared.set_id = set_id
     return prepared
 
 
@@ -229,7 +261,7 @@ def plan(result: ParseResult, question_set: QuestionSet | None) -> ImportReport:
         importable = sum(q.importable for q in result.questions)
         return ImportReport(None, added=importable,
                             skipped=len(result.questions) - importable)
-    prepared = prepare(result, question_set.id)
+    prepared = placed(prepare(result), question_set.id)
     existing = existing_questions(question_set.id)
     report = ImportReport(question_set, skipped=prepared.skipped,
                           waiting=is_live(question_set), warnings=prepared.warnings)
@@ -276,15 +308,13 @@ def create_set(result: ParseResult, *, title: str, slug: str, description: str =
     return question_set
 
 
-def import_into(question_set: QuestionSet, result: ParseResult, *, user_id: int | None,
-                new: bool = False, description: str = "") -> ImportReport:
-    """Match the file's questions to the set's by external id: add, version what changed,
+def import_into(question_set: QuestionSet, prepared: PreparedFile, *, user_id: int | None,
+                new: bool = False, description: str = "", source_format: str) -> ImportReport:
+    """Match the prepared questions to the set's by external id: add, version what changed,
     retire what the file no longer has. In a published set the changes wait for the next
-    revision. Raises ValueError when the result has errors."""
-    if result.errors:
-        raise ValueError(f"{len(result.errors)} errors in the file; nothing was imported")
+    revision. Prepare the file first (before anything is written: see import_result)."""
     live = is_live(question_set) and not new
-    prepared = prepare(result, question_set.id)
+    prepared = placed(prepared, question_set.id)
     report = ImportReport(question_set, skipped=prepared.skipped, waiting=live,
                           warnings=prepared.warnings)
     images = stored_images(question_set.id, prepared.images)
@@ -300,7 +330,8 @@ def import_into(question_set: QuestionSet, result: ParseResult, *, user_id: int 
         question.position = item.position
         changed = save_content(
             question, item.kind, item.meta, item.content, user_id=user_id, note="imported",
-            live=live, media=[images[name] for name in item.media],
+            live=live, media=[images[name] for name in item.media], digest=item.digest,
+            title=item.title, preview=item.preview,
         )
         if question.id is not None:
             report.changed += changed
@@ -309,7 +340,7 @@ def import_into(question_set: QuestionSet, result: ParseResult, *, user_id: int 
     for external_id, question in existing.items():
         if external_id not in seen and set_retired(question, True, live=live):
             report.retired += 1
-    question_set.source_format = result.format
+    question_set.source_format = source_format
     question_set.description = description or question_set.description
     question_set.updated_at = utcnow()
     db.session.flush()
@@ -329,13 +360,16 @@ def import_result(
     it. Raises ValueError when the result has errors."""
     if result.errors:
         raise ValueError(f"{len(result.errors)} errors in the file; nothing was imported")
+    prepared = prepare(result)  # before the first write: SQLite locks from there to commit
     slug = slug or slugify(title)
     question_set = db.session.scalar(select(QuestionSet).where(QuestionSet.slug == slug))
     if question_set is not None:
-        return import_into(question_set, result, user_id=owner_id, description=description)
+        return import_into(question_set, prepared, user_id=owner_id, description=description,
+                           source_format=result.format)
     question_set = create_set(result, title=title, slug=slug, description=description,
                               owner_id=owner_id, status=status)
-    return import_into(question_set, result, user_id=owner_id, new=True)
+    return import_into(question_set, prepared, user_id=owner_id, new=True,
+                       source_format=result.format)
 
 
 def stored_images(set_id: int, images: dict[str, tuple[bytes, str]]) -> dict[str, Media]:

@@ -107,22 +107,25 @@ def next_number(question: Question):
 
 def save_content(
     question: Question, kind: str, meta: tuple, content: dict, *,
-    user_id: int | None, note: str, live: bool, media=(),
+    user_id: int | None, note: str, live: bool, media=(), digest: str = "",
+    title: str = "", preview: str = "",
 ) -> bool:
-    """Record new content; True when anything changed.
+    """Record new content; True when anything changed. The importer passes the digest,
+    title and preview it worked out before writing; otherwise they are computed here.
 
     In a set nurses cannot see, the new version is current at once. In a published set
     (`live`) it waits as the question's draft until the revision is published; content equal
     to what nurses already see only drops the waiting draft.
     """
-    digest = content_hash(kind, meta, content)
+    digest = digest or content_hash(kind, meta, content)
     working = question.draft or question.current
     if working is not None and working.content_hash == digest:
         return False
     if live and question.current is not None and question.current.content_hash == digest:
         question.draft = None
         return True
-    title, preview = title_and_preview(content)
+    if not title:
+        title, preview = title_and_preview(content)
     version = QuestionVersion(
         question=question, number=next_number(question), kind=kind, domain=meta[0],
         subdomain=meta[1], difficulty=meta[2], title=title, preview=preview, content=content,

@@ -295,20 +295,20 @@ def confirm_upload(token):
         flash("This file cannot update that set: it no longer exists or you may not change "
               "it. Import it as a new set instead.", "error")
         return back
+    prepared = importer.prepare(result)  # all the work before the first write
+    description = result.set_info.get("description", "")
     try:
         if form.target.data == "update":
-            report = importer.import_into(
-                target.existing, result, user_id=current_user.id,
-                description=result.set_info.get("description", ""),
-            )
+            report = importer.import_into(target.existing, prepared, user_id=current_user.id,
+                                          description=description, source_format=result.format)
         else:
             title = (form.title.data or "").strip() or target.title
             question_set = importer.create_set(
-                result, title=title, slug=importer.slugify(title),
-                description=result.set_info.get("description", ""), owner_id=current_user.id,
+                result, title=title, slug=importer.slugify(title), description=description,
+                owner_id=current_user.id,
             )
-            report = importer.import_into(question_set, result, user_id=current_user.id,
-                                          new=True)
+            report = importer.import_into(question_set, prepared, user_id=current_user.id,
+                                          new=True, source_format=result.format)
         db.session.delete(pending)
         db.session.commit()
     except SQLAlchemyError:
