@@ -19,6 +19,7 @@ class Defaults:
     # dropped fails once and the pool replaces it; /healthz retries that once.
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: question files and images
+    MAX_QUESTIONS_PER_FILE = 5000  # one import stays a short write, even on SQLite
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

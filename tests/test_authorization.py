@@ -75,14 +75,20 @@ TABLE = {
     "bank.confirm_upload": ("POST", only("educator", "admin", ok=404)),
     "bank.cancel_upload": ("POST", only("educator", "admin", ok=404)),
     "bank.csv_template": ("GET", only("educator", "admin")),
+    # The target set is published and has no owner: every educator reads and exports it,
+    # only admins (or its owner and co-editors, tests/bank/test_rules.py) change it.
     "bank.show_set": ("GET", only("educator", "admin")),
-    "bank.set_status": ("POST", only("educator", "admin", ok=302)),
+    "bank.confirm_publish": ("GET", only("admin", ok=302)),  # nothing waits: back to the set
+    "bank.set_status": ("POST", only("admin", ok=302)),
+    "bank.add_editor": ("POST", only("admin", ok=302)),
+    "bank.remove_editor": ("POST", only("admin", ok=302)),
     "bank.export": ("GET", only("educator", "admin")),
     "bank.show_question": ("GET", only("educator", "admin")),
-    "bank.edit_question": ("GET", only("educator", "admin")),
-    "bank.retire_question": ("POST", only("educator", "admin", ok=302)),
-    # Images of a published set: every signed-in person (nurses see them in questions).
-    "bank.media": ("GET", SIGNED_IN),
+    "bank.edit_question": ("GET", only("admin")),
+    "bank.retire_question": ("POST", only("admin", ok=302)),
+    # An image no live question shows: for those who may view its set, 404 for the others
+    # (tests/bank/test_uploads.py: a live question's images are for every signed-in person).
+    "bank.media": ("GET", {**only("educator", "admin"), "nurse": 404, "supervisor": 404}),
 }
 
 

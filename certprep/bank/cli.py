@@ -9,23 +9,32 @@ from pathlib import Path
 import click
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 from certprep.bank import formats
 from certprep.bank.exporter import EXPORT_FORMATS, export_set
 from certprep.bank.formats.records import NotUtf8, ParseResult
-from certprep.bank.importer import import_result, summary
+from certprep.bank.importer import (
+    MAX_QUESTIONS_PER_FILE,
+    check_importable,
+    import_result,
+    summary,
+)
 from certprep.bank.lint import lint, native_files
-from certprep.bank.models import QuestionSet
+from certprep.bank.models import PUBLISHED, QuestionSet
 from certprep.bank.packages import BadPackage, parse_upload
+from certprep.bank.versions import change_status
 from certprep.extensions import db
 
 bank = click.Group("bank", help="Import, export and check question sets.")
 
 
 def read_and_parse(path: Path, file_format: str) -> ParseResult | str:
-    """The parse result, or a message for a file that cannot be read as question text."""
+    """The parse result, with every reason it cannot be imported among its errors, or a
+    message for a file that cannot be read as question text."""
+    limit = current_app.config.get("MAX_QUESTIONS_PER_FILE", MAX_QUESTIONS_PER_FILE)
     try:
-        return parse_upload(path.read_bytes(), path.name, file_format)
+        return check_importable(parse_upload(path.read_bytes(), path.name, file_format), limit)
     except (NotUtf8, BadPackage) as error:
         return str(error)
     except OSError as error:
@@ -52,17 +61,32 @@ def import_command(path, file_format, title, dry_run, as_json, publish):
     failed = bool(report["errors"])
     if not failed and not dry_run:
         info = parsed.set_info
-        outcome = import_result(
-            parsed,
-            title=title or info.get("title") or path.stem,
-            slug=None if title else info.get("id"),
-            description=info.get("description", ""),
-            status="published" if publish else "draft",
-        )
-        db.session.commit()
-        report["set"] = {"id": outcome.question_set.id, "title": outcome.question_set.title,
-                         "added": outcome.added, "changed": outcome.changed,
-                         "unchanged": outcome.unchanged, "retired": outcome.retired}
+        try:
+            outcome = import_result(
+                parsed,
+                title=title or info.get("title") or path.stem,
+                slug=None if title else info.get("id"),
+                description=info.get("description", ""),
+                status="published" if publish else "draft",
+            )
+            if publish:  # also applies what waits in a set that was published before
+                change_status(outcome.question_set, PUBLISHED)
+                outcome.waiting = False
+            db.session.commit()
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            failed = True
+            report["errors"].append({"line": 0, "message": (
+                "The import could not finish, so nothing was imported: "
+                f"{str(getattr(error, 'orig', None) or error)[:200]}"
+            )})
+        else:
+            report["set"] = {"id": outcome.question_set.id,
+                             "title": outcome.question_set.title,
+                             "status": outcome.question_set.status,
+                             "added": outcome.added, "changed": outcome.changed,
+                             "unchanged": outcome.unchanged, "restored": outcome.restored,
+                             "retired": outcome.retired, "waiting": outcome.waiting}
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
@@ -86,6 +110,9 @@ def echo_report(report: dict, dry_run: bool) -> None:
         s = report["set"]
         click.echo(f"Set {s['title']!r}: {s['added']} added, {s['changed']} changed, "
                    f"{s['unchanged']} unchanged, {s['retired']} retired.")
+        if s["waiting"]:
+            click.echo("The set is published: these changes wait as a revision until it is "
+                       "published (on the set page, or again with --publish).")
 
 
 @bank.command("export")

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from certprep.bank.formats import gift
 from certprep.bank.formats.records import ParsedQuestion
 from certprep.bank.importer import sanitised
 from certprep.bank.models import Question
-from certprep.bank.versions import add_version, content_hash, content_of
+from certprep.bank.versions import content_of, has_own_name, is_live, save_content
 
 
-def fill_form(form, record: ParsedQuestion) -> None:
+def fill_form(form, record: ParsedQuestion, content: dict) -> None:
+    """The form for a stored version; a name the parser made from the stem stays out of the
+    GIFT text, so that it follows the stem when the stem is edited."""
+    name = record.name if has_own_name(content) else ""
     form.source.data = gift.dump([dataclasses.replace(record, category=None, tags=[],
-                                                      external_id=None)]).strip()
+                                                      external_id=None, name=name)]).strip()
     form.scenario.data = record.scenario
     form.domain.data = record.domain or ""
     form.subdomain.data = record.subdomain or ""
@@ -48,17 +52,22 @@ def from_form(form) -> tuple[ParsedQuestion | None, list[str]]:
 
 
 def save_edit(question: Question, edited: ParsedQuestion, user_id: int, note: str) -> bool:
-    """Add a version when the content differs from the current one; True when it did."""
-    current = question.current
+    """Add a version when the content differs from the working one; True when it did.
+
+    In a published set the new version waits for the set's next revision."""
+    working = question.working
     edited = sanitised(edited, {})
     edited.external_id = question.external_id
-    edited.case_id = current.content.get("case_id") if edited.scenario else None
-    edited.category = current.content.get("category")
-    edited.name = current.content.get("name") or edited.name
+    edited.case_id = working.content.get("case_id") if edited.scenario else None
+    edited.category = working.content.get("category")
+    old = working.content
+    own = has_own_name({"name": edited.name, "text": edited.text,
+                        "external_id": question.external_id})
+    if not own and edited.text == old.get("text"):
+        edited.name = old.get("name") or edited.name  # same stem: the name it had stays
     meta = (edited.domain, edited.subdomain, edited.difficulty)
     content = content_of(edited)
-    digest = content_hash(edited.kind, meta, content)
-    if digest == current.content_hash:
-        return False
-    add_version(question, edited.kind, meta, content, digest, user_id, note or "edited")
-    return True
+    stored = json.dumps(content)
+    return save_content(question, edited.kind, meta, content, user_id=user_id,
+                        note=note or "edited", live=is_live(question.question_set),
+                        media=[m for m in working.media if m.name in stored])

@@ -4,6 +4,7 @@ HTML from files is cleaned with nh3 (the Ammonia sanitiser) when it is imported 
 again when it is rendered; Markdown is rendered, then sanitised.
 """
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -45,3 +46,19 @@ def to_html(text: str, text_format: str = "plain") -> Markup:
     else:
         html = str(escape(text)).replace("\n", "<br>\n")
     return Markup(clean_html(html))  # noqa: S704 - cleaned by nh3 just now
+
+
+def plain_text(text: str, text_format: str = "plain") -> str:
+    """The words a reader sees, without markup: for titles, previews and search results."""
+    if not text:
+        return ""
+    visible = nh3.clean(str(to_html(text, text_format)), tags=set())
+    return " ".join(html.unescape(visible).split())
+
+
+def excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word and marked with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] if " " in text[: limit - 1] else text[: limit - 1]
+    return cut.rstrip(" ,;:.") + "…"

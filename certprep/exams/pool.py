@@ -1,8 +1,10 @@
-"""Which questions a nurse can practise: current versions in published sets, not retired."""
+"""Which questions a nurse can practise: what `live_question_conditions` allows, that is the
+current (published) version of an unretired question in a published set. Changes that wait
+in a set's next revision (`Question.draft`, `pending_retired`) are never seen here."""
 
 from sqlalchemy import func, select
 
-from certprep.bank.models import Question, QuestionSet, QuestionVersion
+from certprep.bank.models import Question, QuestionSet, QuestionVersion, live_question_conditions
 from certprep.extensions import db
 
 
@@ -13,13 +15,13 @@ def practice_counts() -> dict:
                func.count(func.distinct(Question.set_id)))
         .join(Question, Question.current_version_id == QuestionVersion.id)
         .join(QuestionSet, QuestionSet.id == Question.set_id)
-        .where(QuestionSet.status == "published", Question.retired.is_(False))
+        .where(*live_question_conditions())
         .group_by(QuestionVersion.domain)
     ).all()
     sets = db.session.scalar(
         select(func.count(func.distinct(Question.set_id)))
         .join(QuestionSet, QuestionSet.id == Question.set_id)
-        .where(QuestionSet.status == "published", Question.retired.is_(False))
+        .where(*live_question_conditions())
     )
     return {
         "questions": sum(row[1] for row in rows),

@@ -1,6 +1,7 @@
 """Importing: versions on re-import, retirement, embedded images, sanitising."""
 
 import base64
+import hashlib
 from html.parser import HTMLParser
 
 import pytest
@@ -81,13 +82,16 @@ def test_embedded_images_are_stored_and_served(app, client, login_as):
     report = load(moodle_xml_with_image(PNG), "moodle-xml")
     media = db.session.scalar(select(Media))
     assert media.content_type == "image/png" and media.data == PNG
+    assert media.name == hashlib.sha256(PNG).hexdigest() + ".png"  # named by its bytes
     text = db.session.scalar(select(Question)).current.content["text"]
-    url = f"/bank/media/{report.question_set.id}/dot.png"
+    url = f"/bank/media/{report.question_set.id}/{media.name}"
     assert url in text
-    login_as("educator")
+    report.question_set.owner_id = login_as("educator").id
+    db.session.commit()
     response = client.get(url)
     assert response.status_code == 200 and response.data == PNG
     assert response.mimetype == "image/png"
+    assert response.headers["Cache-Control"] == "no-store"  # a draft's image
 
 
 def test_a_file_that_is_not_an_image_is_not_kept(app):
@@ -98,8 +102,9 @@ def test_a_file_that_is_not_an_image_is_not_kept(app):
 
 def test_nurses_do_not_get_images_of_unpublished_sets(app, client, login_as):
     report = load(moodle_xml_with_image(PNG), "moodle-xml")
+    name = db.session.scalar(select(Media.name))
     login_as("nurse")
-    assert client.get(f"/bank/media/{report.question_set.id}/dot.png").status_code == 404
+    assert client.get(f"/bank/media/{report.question_set.id}/{name}").status_code == 404
 
 
 # Real attack strings (OWASP XSS filter evasion cheat sheet and friends).

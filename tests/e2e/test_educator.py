@@ -1,5 +1,6 @@
 """An educator in a real browser: upload every format, fix a broken file from the messages,
-import, publish, edit a question into a new version, and download the set."""
+check the keys, import, publish after a confirmation, edit a question into a new version,
+update the published set by upload (the changes wait until published), and download it."""
 
 import re
 from pathlib import Path
@@ -11,52 +12,62 @@ from tests.conftest import DATA
 from tests.e2e.conftest import create_admin
 
 UPLOADS = [
-    ("sample.gift", "gift", 2),
-    ("sample.aiken.txt", "aiken", 2),
-    ("sample.moodle.xml", "moodle-xml", 2),
-    ("sample.qti.xml", "qti", 1),
-    ("sample.csv", "csv", 5),
-    ("sample.yaml", "native", 2),
+    ("sample.gift", "Moodle GIFT", 2),
+    ("sample.aiken.txt", "Aiken", 2),
+    ("sample.moodle.xml", "Moodle XML", 2),
+    ("sample.qti.xml", "Canvas QTI 1.2", 1),
+    ("sample.csv", "CSV (certprep template)", 5),
+    ("sample.yaml", "certprep native (YAML)", 2),
 ]
 
 
-def upload(page, base, filename):
+def upload(page, base, filename: str | Path):
     page.goto(base + "/bank/upload")
     page.get_by_label("Question file").set_input_files(str(DATA / filename))
     page.get_by_role("button", name="Upload and preview").click()
 
 
-@pytest.mark.parametrize(("filename", "fmt", "count"), UPLOADS)
-def test_upload_each_format(page, live_server, shoot, filename, fmt, count):
+@pytest.mark.parametrize(("filename", "label", "count"), UPLOADS)
+def test_upload_each_format(page, live_server, shoot, filename, label, count):
     create_admin(page, live_server)
     upload(page, live_server, filename)
-    expect(page.get_by_text(f"Read as {fmt}")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"{count} question")).to_be_visible()
-    shoot(f"bank-preview-{fmt}")
+    expect(page.get_by_text(f"Read as {label}:")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(
+        f"^{count} questions? will be imported into a new set"))).to_be_visible()
+    expect(page.locator("section.key").first).to_contain_text("Answer and rationale")
+    shoot(f"bank-preview-{filename.split('.')[1]}")
     page.get_by_role("button", name=re.compile(r"^Import \d+ question")).click()
     expect(page.get_by_text("Imported into")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(count)
 
 
-def test_fix_a_broken_file_edit_and_export(page, live_server, shoot):
+def test_fix_a_broken_file_edit_update_and_export(page, live_server, shoot, tmp_path):
     create_admin(page, live_server)
     upload(page, live_server, "broken.gift")
     errors = page.locator("#errors")
     expect(errors).to_contain_text("Line 4: The grade 33%")
     expect(errors).to_contain_text("change it to 30% or 33.33333%")
     expect(errors).to_contain_text("Line 9:")
+    expect(page.get_by_role("heading", name=re.compile("^Nothing can be imported yet"))) \
+        .to_be_visible()
+    expect(page.get_by_text("will be imported")).to_have_count(0)
     expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
     shoot("bank-preview-errors")
     page.get_by_role("button", name="Cancel").click()
     expect(page.get_by_text("nothing was imported")).to_be_visible()
 
     upload(page, live_server, "fixed.gift")
+    expect(page.get_by_text("✔ PAINAD")).to_be_visible()  # the key, before importing
     page.get_by_role("button", name="Import 2 questions").click()
-    page.get_by_role("button", name="Publish for nurses").click()
-    expect(page.get_by_text("is now published")).to_be_visible()
+    page.get_by_role("button", name="Publish for nurses").click()  # a link styled as one
+    expect(page.get_by_role("heading", name="Publish fixed for nurses?")).to_be_visible()
+    expect(page.get_by_text("2 questions become visible to every nurse")).to_be_visible()
+    shoot("bank-publish-confirmation")
+    page.get_by_role("button", name="Publish 2 questions").click()
+    expect(page.get_by_text("is now published: nurses see 2 questions")).to_be_visible()
     shoot("bank-set")
 
-    page.get_by_role("link", name="broken-1").click()
+    page.get_by_role("link", name="Which scale suits an adult with advanced dementia?").click()
     expect(page.get_by_role("heading", name="As a nurse sees it")).to_be_visible()
     shoot("bank-question")
     page.get_by_role("button", name="Edit").click()
@@ -66,11 +77,53 @@ def test_fix_a_broken_file_edit_and_export(page, live_server, shoot):
     page.get_by_label("Subdomain").fill("Assessment tools")
     page.get_by_label("References").fill("Warden V, et al. J Am Med Dir Assoc. 2003;4(1):9-15.")
     page.get_by_role("button", name="Save new version").click()
-    expect(page.get_by_text("Saved as version 2.")).to_be_visible()
-    expect(page.get_by_text("and no speech")).to_be_visible()
+    expect(page.get_by_text("Saved as version 2. It waits")).to_be_visible()
+    # The title was made from the stem, so it follows the edit.
+    expect(page.get_by_role("heading", name="Which scale suits an adult with dementia and no "
+                                            "speech?")).to_be_visible()
+    expect(page.locator(".stem")).to_contain_text("and no speech")
     shoot("bank-question-v2")
 
-    page.get_by_role("link", name="fixed", exact=True).click()
+    # A new file for the same set: the preview says it updates it, and asks.
+    changed = tmp_path / "fixed.gift"
+    changed.write_text((DATA / "fixed.gift").read_text()
+                       + "\n// [id:added-1]\nWhich drug treats opioid-induced constipation? "
+                         "{=methylnaltrexone ~naloxone}\n")
+    upload(page, live_server, changed)
+    expect(page.get_by_role("heading", name="This file matches the existing set “fixed”")) \
+        .to_be_visible()
+    shoot("bank-preview-update")
+    page.get_by_role("button", name="Import 3 questions").click()
+    expect(page.get_by_text("Choose whether to update the existing set")).to_be_visible()
+    page.get_by_role("radio", name=re.compile("Update “fixed”")).check()
+    page.get_by_role("button", name="Import 3 questions").click()
+    expect(page.get_by_text("The changes wait as a revision")).to_be_visible()
+    expect(page.get_by_role("heading", name="Changes waiting to be published")).to_be_visible()
+    shoot("bank-set-waiting")
+    page.get_by_role("button", name="Review and publish the changes").click()
+    expect(page.get_by_text("1 new question becomes visible to nurses")).to_be_visible()
+    shoot("bank-publish-revision")
+    page.get_by_role("button", name="Publish 3 questions").click()
+    expect(page.get_by_text("nurses see 3 questions")).to_be_visible()
+
     with page.expect_download() as download:
         page.get_by_role("link", name="GIFT").click()
-    assert "and no speech" in Path(download.value.path()).read_text()
+    exported = Path(download.value.path()).read_text()
+    # The file still said "advanced dementia": updating from it replaced the waiting edit.
+    assert "methylnaltrexone" in exported and "advanced dementia" in exported
+
+
+def test_the_set_list_reads_on_a_phone(page, live_server, shoot):
+    create_admin(page, live_server)
+    for filename, _, _ in UPLOADS[:3]:
+        upload(page, live_server, filename)
+        page.get_by_role("button", name=re.compile(r"^Import \d+ question")).click()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server + "/bank/")
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(3)
+    for label in ("State", "Format", "Questions", "Owner", "Updated"):
+        cell = rows.first.locator(f'td[data-label="{label}"]')
+        expect(cell).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls
+    shoot("bank-sets-390")
