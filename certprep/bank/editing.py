@@ -9,12 +9,15 @@ from certprep.bank.formats import gift
 from certprep.bank.formats.records import ParsedQuestion
 from certprep.bank.importer import sanitised
 from certprep.bank.models import Question
-from certprep.bank.versions import content_of, is_live, save_content
+from certprep.bank.versions import content_of, has_own_name, is_live, save_content
 
 
-def fill_form(form, record: ParsedQuestion) -> None:
+def fill_form(form, record: ParsedQuestion, content: dict) -> None:
+    """The form for a stored version; a name the parser made from the stem stays out of the
+    GIFT text, so that it follows the stem when the stem is edited."""
+    name = record.name if has_own_name(content) else ""
     form.source.data = gift.dump([dataclasses.replace(record, category=None, tags=[],
-                                                      external_id=None)]).strip()
+                                                      external_id=None, name=name)]).strip()
     form.scenario.data = record.scenario
     form.domain.data = record.domain or ""
     form.subdomain.data = record.subdomain or ""
@@ -57,7 +60,11 @@ def save_edit(question: Question, edited: ParsedQuestion, user_id: int, note: st
     edited.external_id = question.external_id
     edited.case_id = working.content.get("case_id") if edited.scenario else None
     edited.category = working.content.get("category")
-    edited.name = working.content.get("name") or edited.name
+    old = working.content
+    own = has_own_name({"name": edited.name, "text": edited.text,
+                        "external_id": question.external_id})
+    if not own and edited.text == old.get("text"):
+        edited.name = old.get("name") or edited.name  # same stem: the name it had stays
     meta = (edited.domain, edited.subdomain, edited.difficulty)
     content = content_of(edited)
     stored = json.dumps(content)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from collections.abc import Callable
 
 from sqlalchemy import func, select, update
@@ -86,10 +87,23 @@ def to_record(version: QuestionVersion) -> ParsedQuestion:
     )
 
 
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"<[^>]*>", " ", text).split())
+
+
+def has_own_name(content: dict) -> bool:
+    """Whether the question's name was written for it (GIFT ::title::, Moodle's name), not
+    made from its stem by the parser, nor a copy of its id (native and CSV files)."""
+    name = _words(content.get("name") or "")
+    made = name.removesuffix("...").rstrip()
+    return bool(name) and name not in ("Question", content.get("external_id")) \
+        and not _words(content.get("text") or "").startswith(made)
+
+
 def title_and_preview(content: dict) -> tuple[str, str]:
-    """Plain text for lists: the question's name (or the stem's start), and the stem."""
+    """Plain text for lists: the question's own name (or the stem's start), and the stem."""
     stem = plain_text(content.get("text") or "", content.get("text_format") or "plain")
-    name = " ".join((content.get("name") or "").split())
+    name = _words(content.get("name") or "") if has_own_name(content) else ""
     return excerpt(name or stem, TITLE_LENGTH) or "(no text)", excerpt(stem, PREVIEW_LENGTH)
 
 

@@ -546,7 +546,7 @@ def edit_question(question_id):
     question, _ = question_or_404(question_id, rules.can_edit_set)
     form = QuestionForm()
     if request.method == "GET":
-        editing.fill_form(form, to_record(question.working))
+        editing.fill_form(form, to_record(question.working), question.working.content)
     if form.validate_on_submit():
         parsed, errors = editing.from_form(form)
         if errors:

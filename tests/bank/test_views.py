@@ -7,10 +7,12 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from certprep.bank import formats
 from certprep.bank.formats import csv_format, gift
+from certprep.bank.importer import import_result
 from certprep.bank.models import PendingUpload, Question, QuestionSet, QuestionVersion
 from certprep.extensions import db
-from tests.conftest import login, post_form
+from tests.conftest import DATA, login, post_form
 
 GOOD_GIFT = """// [id:nal-1] [tag:naloxone]
 ::Naloxone:: A person on an opioid infusion is unrousable with a respiratory rate of 6. \
@@ -279,3 +281,47 @@ def test_a_canvas_zip_previews_and_imports(client, educator):
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Read as <strong>Canvas QTI 1.2</strong>: 1 question found" in preview
     assert "Rubbing a bumped elbow" in preview
+
+
+def edit_source(client, question_id: int) -> str:
+    page = client.get(f"/bank/questions/{question_id}/edit").get_data(as_text=True)
+    source = re.search(r"<textarea[^>]*>(.*?)</textarea>", page, re.S).group(1)
+    return html.unescape(source).removeprefix("\r\n")
+
+
+def test_a_title_made_from_the_stem_follows_the_stem_when_edited(client, imported):
+    question = db.session.scalar(select(Question).where(Question.external_id == "apap-1"))
+    source = edit_source(client, question.id)
+    assert not source.startswith("::")  # the made-up name is not offered as a title
+    post_form(client, f"/bank/questions/{question.id}/edit",
+              {"source": source.replace("Acetaminophen maximum", "Paracetamol maximum")})
+    page = client.get(f"/bank/questions/{question.id}").get_data(as_text=True)
+    assert "<h1>Paracetamol maximum for a healthy adult" in page
+    named = db.session.scalar(select(Question).where(Question.external_id == "nal-1"))
+    assert edit_source(client, named.id).startswith("::Naloxone::")  # a real title stays
+
+
+def test_saving_an_unchanged_question_makes_no_version(client, educator):
+    from certprep.bank.models import QuestionSet as Set
+
+    report = import_result(formats.parse((DATA / "sample.yaml").read_text(), format="native"),
+                           title="Native", owner_id=educator.id)
+    db.session.commit()
+    question = db.session.scalar(select(Question).where(Question.set_id == report.question_set.id))
+    title = question.current.title
+    assert title != question.external_id and not title.startswith("auto-")
+    page = f"/bank/questions/{question.id}/edit"
+    form = client.get(page).get_data(as_text=True)
+    fields = {name: html.unescape(value) for name, value in re.findall(
+        r'<input[^>]*name="(subdomain|tags|note)"[^>]*value="([^"]*)"', form)}
+    response = post_form(client, page, {
+        "source": edit_source(client, question.id), "domain": question.current.domain or "",
+        "difficulty": question.current.difficulty or "", "subdomain": fields.get("subdomain", ""),
+        "tags": fields.get("tags", ""),
+        "references": html.unescape(re.search(
+            r'name="references"[^>]*>\n?(.*?)</textarea>', form, re.S).group(1)),
+        "scenario": html.unescape(re.search(
+            r'name="scenario"[^>]*>\n?(.*?)</textarea>', form, re.S).group(1)),
+    }, follow_redirects=True)
+    assert "Nothing changed, so no new version was made." in response.get_data(as_text=True)
+    assert db.session.get(Set, report.question_set.id)
