@@ -78,7 +78,10 @@ def test_fix_a_broken_file_edit_update_and_export(page, live_server, shoot, tmp_
     page.get_by_label("References").fill("Warden V, et al. J Am Med Dir Assoc. 2003;4(1):9-15.")
     page.get_by_role("button", name="Save new version").click()
     expect(page.get_by_text("Saved as version 2. It waits")).to_be_visible()
-    expect(page.get_by_text("and no speech")).to_be_visible()
+    # The title was made from the stem, so it follows the edit.
+    expect(page.get_by_role("heading", name="Which scale suits an adult with dementia and no "
+                                            "speech?")).to_be_visible()
+    expect(page.locator(".stem")).to_contain_text("and no speech")
     shoot("bank-question-v2")
 
     # A new file for the same set: the preview says it updates it, and asks.
