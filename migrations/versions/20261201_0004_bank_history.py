@@ -27,7 +27,7 @@ from markdown_it import MarkdownIt
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'  # LOCAL TEST ONLY: 0003 in the final commit
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
