@@ -208,6 +208,7 @@ class Target:
     title: str
     existing: QuestionSet | None
     may_update: bool
+    may_view: bool  # whether the page may even say that the set exists
 
 
 def upload_target(pending: PendingUpload, result) -> Target:
@@ -215,10 +216,11 @@ def upload_target(pending: PendingUpload, result) -> Target:
     title = (pending.title or info.get("title") or PurePath(pending.filename).stem)[:200]
     slug = (None if pending.title else info.get("id")) or importer.slugify(title)
     existing = db.session.scalar(select(QuestionSet).where(QuestionSet.slug == slug))
-    may_update = existing is not None and rules.can_edit_set(
-        current_user, existing, relation_to(existing)
-    )
-    return Target(title, existing, may_update)
+    if existing is None:
+        return Target(title, None, False, False)
+    relation = relation_to(existing)
+    return Target(title, existing, rules.can_edit_set(current_user, existing, relation),
+                  rules.can_view_set(current_user, existing, relation))
 
 
 @dataclass

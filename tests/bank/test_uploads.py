@@ -343,3 +343,13 @@ def test_two_saves_of_one_question_at_once_lose_nothing_silently(client, shipped
                          {"source": "Nociceptive pain, edited? {=right ~wrong}"})
     assert response.status_code == 200
     assert "Someone saved this question at the same moment" in response.get_data(as_text=True)
+
+
+def test_a_draft_of_someone_else_is_not_named_in_the_preview(client, educator, make_user):
+    other = make_user("educator")
+    import_result(formats.parse(SHIPPED, format="gift"), title="Secret plans",
+                  owner_id=other.id)
+    db.session.commit()
+    page = preview(client, upload(client, gift(("s1", "Mine?")), filename="secret-plans.gift"))
+    assert "Another set has this name, so this file becomes a new set of your own" in page
+    assert "Secret plans" not in page
