@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app certprep
+# One process with threads: in-memory rate limits then count every request (see README).
+SERVE := $(BIN)/gunicorn --workers 1 --threads 4 --bind $(HOST):$(PORT) "certprep:create_app()"
 
 .PHONY: run test test-postgres lint demo lock clean
 
@@ -28,7 +30,7 @@ run: $(VENV)/.installed-run
 	$(FLASK) db upgrade
 	$(FLASK) bank load-shipped
 	@echo "certprep is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(SERVE)
 
 ## test: the whole suite on SQLite (browser tests too, when Chromium is installed)
 test: $(VENV)/.installed-test
@@ -48,7 +50,7 @@ demo: $(VENV)/.installed-run
 	CERTPREP_DATABASE_URL=sqlite:///demo.sqlite $(FLASK) bank load-shipped
 	CERTPREP_DATABASE_URL=sqlite:///demo.sqlite $(FLASK) demo
 	@echo "The demo is serving on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	CERTPREP_DATABASE_URL=sqlite:///demo.sqlite CERTPREP_DEMO=1 $(FLASK) run --host $(HOST) --port $(PORT)
+	CERTPREP_DATABASE_URL=sqlite:///demo.sqlite CERTPREP_DEMO=1 $(SERVE)
 
 ## lock: pin every dependency again after a change to pyproject.toml
 lock: $(VENV)/.installed-test
