@@ -1,15 +1,18 @@
-"""The shipped question bank: lint-clean, on the blueprint, reviewed, and without duplicates."""
+"""The shipped question bank: lint-clean, on the outline, without cues or duplicates, reviewed."""
 
 import itertools
 import json
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from certprep.bank import outline
 from certprep.bank.formats import native
 from certprep.bank.formats.records import decode_upload
+from certprep.bank.lint import lint
 
 BANK = Path(__file__).resolve().parents[1] / "question_bank"
 FILES = sorted(BANK.glob("*.yaml"))
@@ -25,27 +28,59 @@ def questions():
     return parsed
 
 
-def test_lint_is_clean_and_the_blueprint_shares_hold(runner):
+@pytest.fixture(scope="module")
+def report():
+    return lint([BANK], today=date.today())
+
+
+def test_lint_is_clean_and_the_outline_shares_hold(runner):
     result = runner.invoke(args=["bank", "lint", str(BANK), "--json"])
     report = json.loads(result.output)
     assert report["errors"] == [] and result.exit_code == 0
-    assert report["questions"] >= 300
+    assert report["questions"] >= 1000
     for domain in outline.DOMAINS:
         share = report["by_domain"][domain] / report["questions"]
-        assert abs(share - outline.share(domain)) <= 0.03, (domain, share)
+        assert abs(share - outline.share(domain)) <= 0.02, (domain, share)
+
+
+def test_every_subdomain_of_the_outline_has_ten_questions(report):
+    thin = {subdomain: count for counts in report["by_subdomain"].values()
+            for subdomain, count in counts.items() if count < 10}
+    assert thin == {}
+
+
+def test_no_length_or_absolute_word_cues_in_any_set(report):
+    for name, figures in [("bank", report["bank"]), *report["sets"].items()]:
+        assert figures["key_longest_share"] <= 0.30, name
+        assert figures["key_second_longest_share"] <= 0.30, name
+        gap = figures["absolute_in_keys_share"] - figures["absolute_in_distractors_share"]
+        assert abs(gap) <= 0.03, name
+
+
+def test_no_near_duplicate_pairs_and_every_recorded_pair_names_two_items_and_why(
+        report, questions):
+    assert report["near_duplicates"] == []
+    listed = BANK / "distinct_pairs.yaml"
+    recorded = yaml.safe_load(listed.read_text(encoding="utf-8")) if listed.exists() else []
+    ids = {q.external_id for q in questions}
+    for entry in recorded or []:
+        assert set(entry["pair"]) <= ids and len(set(entry["pair"])) == 2, entry
+        assert len(entry["reason"]) >= 20, entry
 
 
 def test_question_mix(questions):
     kinds = [q.kind for q in questions]
-    assert 0.07 <= kinds.count("multiple_response") / len(kinds) <= 0.13
-    assert kinds.count("numerical") >= 15
+    assert 0.07 <= kinds.count("multiple_response") / len(kinds) <= 0.16
+    for kind, least in (("numerical", 40), ("true_false", 20), ("matching", 20),
+                        ("short_answer", 20)):
+        assert kinds.count(kind) >= least, kind
     single = [q for q in questions if q.kind == "single_choice"]
     assert all(len(q.choices) == 4 for q in single)
     cases: dict[str, int] = {}
     for q in questions:
         if q.case_id:
             cases[q.case_id] = cases.get(q.case_id, 0) + 1
-    assert sum(1 for n in cases.values() if n >= 3) >= 5
+    assert sum(1 for n in cases.values() if n >= 3) >= 15
 
 
 def test_every_question_has_metadata_and_option_rationales(questions):
@@ -102,11 +137,19 @@ def test_language_is_not_stigmatising(questions):
             assert choice.fraction <= 0 or quoted_only(choice.text), q.external_id
 
 
-def test_every_set_has_an_independent_review_record():
+CHECKLIST = re.compile(r"^## Checklist, version (\d+\.\d+) \((\d{4}-\d\d-\d\d)\)$", re.M)
+
+
+def test_every_set_has_an_independent_review_against_the_current_checklist():
     review = (BANK / "REVIEW.md").read_text(encoding="utf-8")
-    rows = {line.split("|")[1].strip(): line for line in review.splitlines()
-            if line.startswith("| ") and not line.startswith("| set")}
+    version, issued = max(CHECKLIST.findall(review))
+    rows = {}
+    for line in review.splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if len(cells) >= 5 and cells[4] == version:
+            rows[cells[0]] = cells
     for path in FILES:
-        set_id = native.parse(decode_upload(path.read_bytes())).questions[0].category
-        assert set_id in rows, f"{set_id} has no review record"
-        assert "2026-" in rows[set_id] and "| 1.0 |" in rows[set_id]
+        set_id = native.parse(decode_upload(path.read_bytes())).set_info["id"]
+        assert set_id in rows, f"{set_id} has no review against checklist {version}"
+        reviewed_on = date.fromisoformat(rows[set_id][3])
+        assert date.fromisoformat(issued) <= reviewed_on <= date.today(), set_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -144,12 +145,21 @@ def find_set(ref: str) -> QuestionSet | None:
                 type=click.Path(exists=True, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 def lint_command(paths, as_json):
-    """Check native question files: ids, blueprint domains, rationales, references, options."""
-    report = lint(list(paths))
+    """Check native question files: item-writing rules, cues, references, near-duplicates."""
+    report = lint(list(paths), today=date.today())
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
     else:
+        bank = report["bank"]
         click.echo(f"{report['questions']} questions; by domain {report['by_domain']}")
+        click.echo(
+            f"key longest {bank['key_longest_share']:.0%}, second-longest "
+            f"{bank['key_second_longest_share']:.0%} of {bank['single_choice']} single-choice; "
+            f"absolute words in {bank['absolute_in_keys_share']:.0%} of keys, "
+            f"{bank['absolute_in_distractors_share']:.0%} of distractors; "
+            f"{len(report['near_duplicates'])} near-duplicate pairs; "
+            f"{len(report['overdue'])} overdue for review"
+        )
         for error in report["errors"]:
             click.echo(f"{error['file']}:{error['line']}: {error['message']}")
     sys.exit(1 if report["errors"] else 0)
