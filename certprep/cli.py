@@ -91,7 +91,9 @@ def deactivate_command(email):
 def init_app(app: Flask) -> None:
     from certprep.bank.cli import bank
     from certprep.demo import demo_command
+    from certprep.exams.cli import exams
 
     app.cli.add_command(users)
     app.cli.add_command(bank)
     app.cli.add_command(demo_command)
+    app.cli.add_command(exams)

@@ -1,9 +1,19 @@
 """Which questions a nurse can practise: current versions in published sets, not retired."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from certprep.bank.models import Question, QuestionSet, QuestionVersion
 from certprep.extensions import db
+
+
+def visible_versions() -> Select:
+    """(question id, current version) for every question a nurse may practise."""
+    return (
+        select(Question.id, QuestionVersion)
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .join(QuestionSet, QuestionSet.id == Question.set_id)
+        .where(QuestionSet.status == "published", Question.retired.is_(False))
+    )
 
 
 def practice_counts() -> dict:
