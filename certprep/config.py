@@ -49,6 +49,8 @@ ENVIRONMENT = {
     "CERTPREP_MAIL_USERNAME": ("MAIL_USERNAME", str),
     "CERTPREP_MAIL_PASSWORD": ("MAIL_PASSWORD", str),
     "CERTPREP_MAIL_FROM": ("MAIL_FROM", str),
+    "CERTPREP_SECONDS_PER_QUESTION": ("SECONDS_PER_QUESTION", int),
+    "CERTPREP_EXAMS_NOW": ("EXAMS_NOW", str),  # browser tests only: the server's "now"
 }
 
 

@@ -69,8 +69,12 @@ def seconds_per_question() -> int:
 
 
 def now() -> datetime:
-    """The request's time; tests move it with the EXAMS_NOW setting."""
-    return current_app.config.get("EXAMS_NOW") or utcnow()
+    """The request's time. Tests move it with the EXAMS_NOW setting (a datetime, or ISO
+    text from CERTPREP_EXAMS_NOW for a browser test's server); never set in production."""
+    fixed = current_app.config.get("EXAMS_NOW")
+    if isinstance(fixed, str):
+        fixed = datetime.fromisoformat(fixed)
+    return fixed or utcnow()
 
 
 def own_attempt_or_404(attempt_id: int) -> Attempt:

@@ -69,6 +69,14 @@ def test_the_builder_counts_matches_and_says_when_fewer_exist(client, nurse):
     assert "2 questions match these choices: fewer than the 3" in counted.get_data(as_text=True)
 
 
+def test_the_builder_page_carries_its_own_csrf_token(client, nurse):
+    page = client.get("/exams/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    response = client.post("/exams/new", data={"csrf_token": token, "mode": "tutor",
+                                               "pool": "all", "count": "2", "action": "start"})
+    assert response.status_code == 302
+
+
 def test_starting_leads_to_the_first_question_with_options_shuffled_and_kept(client, nurse):
     attempt_id = start(client, count=6)
     assert client.get(f"/exams/attempts/{attempt_id}").headers["Location"] == \
