@@ -27,6 +27,7 @@ from certprep.bank import outline
 from certprep.bank.models import Question, QuestionSet, QuestionVersion
 from certprep.bank.versions import to_record
 from certprep.exams import assemble, attempts, results, rules, scheduling, stats
+from certprep.exams.cli import estimate_for
 from certprep.exams.forms import (
     LETTERS,
     BuilderForm,
@@ -51,6 +52,7 @@ from certprep.exams.models import (
     QuestionReport,
     ReviewCard,
 )
+from certprep.exams.readiness import MINIMUM_PER_DOMAIN
 from certprep.exams.scoring import Response
 from certprep.extensions import db
 from certprep.forms import EmptyForm
@@ -98,10 +100,13 @@ def index():
     for attempt in history:
         if not attempt.submitted and attempt.deadline and moment >= attempt.deadline:
             attempts.submit(attempt, attempt.deadline, expired=True)
+    blueprint = attempts.default_blueprint()
+    estimate = estimate_for(current_user.id, blueprint)
     db.session.commit()
     return render_template(
         "exams/index.html", history=history, due=attempts.due_count(current_user.id, moment),
-        modes=MODE_LABELS)
+        modes=MODE_LABELS, readiness=estimate, blueprint=blueprint, labels=outline,
+        minimum=MINIMUM_PER_DOMAIN)
 
 
 def _sets() -> list[SelectChoice]:
