@@ -7,6 +7,7 @@ subdomains and difficulties from `bank/outline.py`.
 from __future__ import annotations
 
 import string
+from functools import lru_cache
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -81,8 +82,10 @@ class CountForm(BuilderForm):
         csrf = False
 
 
-def answer_form_class(kind: str, options: int, prompts: int, answers: list[str]):
-    """The answer form for one item: which fields exist depends on the question's kind."""
+@lru_cache(maxsize=256)
+def answer_form_class(kind: str, options: int, prompts: int, answers: tuple[str, ...]):
+    """The answer form for one item: which fields exist depends on the question's kind.
+    Classes are kept: building one per request costs more than the page's queries."""
     letters = [SelectChoice(LETTERS[i], LETTERS[i]) for i in range(options)]
 
     class AnswerForm(FlaskForm):

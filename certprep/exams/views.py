@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
@@ -79,9 +80,11 @@ def now() -> datetime:
     return fixed or utcnow()
 
 
-def own_attempt_or_404(attempt_id: int) -> Attempt:
-    attempt = db.session.scalar(
-        select(Attempt).where(Attempt.id == attempt_id).options(selectinload(Attempt.items)))
+def own_attempt_or_404(attempt_id: int, *, items: bool = True) -> Attempt:
+    statement = select(Attempt).where(Attempt.id == attempt_id)
+    if items:
+        statement = statement.options(selectinload(Attempt.items))
+    attempt = db.session.scalar(statement)
     if attempt is None or not rules.can_take_attempt(current_user, attempt):
         abort(404)
     return attempt
@@ -189,12 +192,6 @@ def resume(attempt_id):
     return redirect(url_for("exams.question", attempt_id=attempt.id, n=position))
 
 
-def _item_or_404(attempt: Attempt, n: int) -> AttemptItem:
-    if not 1 <= n <= len(attempt.items):
-        abort(404)
-    return attempt.items[n - 1]
-
-
 def _closed(attempt: Attempt, message: str, wants_json: bool):
     db.session.commit()
     if wants_json:
@@ -218,7 +215,7 @@ def _shown(item: AttemptItem, record) -> dict:
 def _form_for(item: AttemptItem, record, shown: dict):
     answers = shown.get("answers", [])
     form_class = answer_form_class(record.kind, len(item.order), len(shown.get("prompts", [])),
-                                   answers)
+                                   tuple(answers))
     return form_class
 
 
@@ -262,20 +259,24 @@ def _response_from(form, item: AttemptItem, record, shown: dict) -> Response:
 @bp.route("/attempts/<int:attempt_id>/<int:n>", methods=["GET", "POST"])
 @role_required(*TAKERS)
 def question(attempt_id, n):
-    attempt = own_attempt_or_404(attempt_id)
+    """One question. Its cost is fixed whatever the test's length or the nurse's history:
+    the attempt, the navigator's three columns, the item with its version and the nurse's
+    note in one query, and the update of the item's clock."""
+    attempt = own_attempt_or_404(attempt_id, items=False)
     wants_json = request.accept_mimetypes.best == "application/json"
     moment = now()
     try:
         attempts.check_open(attempt, moment)
     except attempts.AttemptClosed as closed:
         return _closed(attempt, str(closed), wants_json)
-    item = _item_or_404(attempt, n)
-    # The version shown and the nurse's note on the question, in one query.
-    version, note = db.session.execute(
-        select(QuestionVersion, QuestionNote)
-        .outerjoin(QuestionNote, (QuestionNote.question_id == QuestionVersion.question_id)
+    if not 1 <= n <= attempt.item_count:
+        abort(404)
+    item, version, note = db.session.execute(
+        select(AttemptItem, QuestionVersion, QuestionNote)
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .outerjoin(QuestionNote, (QuestionNote.question_id == AttemptItem.question_id)
                    & (QuestionNote.user_id == current_user.id))
-        .where(QuestionVersion.id == item.version_id)).one()
+        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == n)).one()
     record = to_record(version)
     shown = _shown(item, record)
     form = _form_for(item, record, shown)()
@@ -290,7 +291,7 @@ def question(attempt_id, n):
         attempts.record(item, _response_from(form, item, record, shown), moment,
                         version=version, flagged=form.flag.data, guessed=form.guessed.data,
                         struck=[index_of[s] for s in form.strike.data or [] if s in index_of])
-        # Everything the response needs is read before the commit expires the objects.
+        # Everything the response needs is read before the commit.
         if wants_json:
             reply = jsonify({"saved": True, "answered": item.answered,
                              "flagged": item.flagged})
@@ -300,17 +301,38 @@ def question(attempt_id, n):
         return reply
     attempts.open_item(item, moment)
     _fill(form, item, record, shown)
+    navigator = db.session.execute(
+        select(AttemptItem.position, AttemptItem.response.is_not(None), AttemptItem.flagged)
+        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
     tutor_feedback = attempt.mode == "tutor" and item.correct is not None
+    base = url_for("exams.question", attempt_id=attempt.id, n=0)[:-1]
     page = render_template(
         "exams/question.html", attempt=attempt, item=item, record=record, shown=shown,
-        form=form, note=note, note_form=NoteForm(text=note.text if note else ""),
-        report_form=ReportForm(), reveal=tutor_feedback, moment=moment,
-        picked=_picked(item),
+        form=form, note=note, reasons=REPORT_REASON_LABELS, reveal=tutor_feedback,
+        moment=moment,
+        picked=_picked(item), base=base,
+        navigator=navigator_html(base, navigator, item.position),
         seconds_left=_seconds_left(attempt, moment), modes=MODE_LABELS,
         labels=outline, letters=LETTERS,
     )
     db.session.commit()  # after rendering: the page needs nothing reloaded
     return page
+
+
+def navigator_html(base: str, rows, current: int) -> Markup:
+    """The navigator's links, built in one pass: a simulation has 175 of them, and eight
+    template expressions each cost more than the page's queries. `base` is our own URL and
+    every other value an integer or a fixed word, so nothing here needs escaping."""
+    links = []
+    for position, answered, flagged in rows:
+        state = "answered" if answered else "unanswered"
+        flag = " flagged" if flagged else ""
+        here = ' aria-current="page"' if position == current else ""
+        said = f"Question {position}, {'answered' if answered else 'not answered'}"
+        said += ", flagged" if flagged else ""
+        links.append(f'<li><a href="{base}{position}" class="{state}{flag}"{here} '
+                     f'aria-label="{said}">{position}</a></li>')
+    return Markup("".join(links))  # noqa: S704 - integers and fixed words only
 
 
 def _picked(item: AttemptItem) -> set[str]:
@@ -328,7 +350,7 @@ def _seconds_left(attempt: Attempt, moment: datetime) -> int | None:
 def _after_answer(attempt: Attempt, item: AttemptItem, go: str | None) -> str:
     """Where a plain form POST leads: stay (tutor feedback), next, previous, a number, or
     the submit screen."""
-    last = len(attempt.items)
+    last = attempt.item_count
     if go == "submit":
         return url_for("exams.submit", attempt_id=attempt.id)
     if go == "prev":
