@@ -12,6 +12,7 @@ from certprep.auth.models import ROLES, User
 from certprep.auth.sessions import sign_out_everywhere
 from certprep.bank.cli import bank
 from certprep.demo import demo_command
+from certprep.exams.cli import exams
 from certprep.extensions import db
 from certprep.org.audit import record
 from certprep.org.models import Site, SiteMember
@@ -137,3 +138,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(sites_group)
     app.cli.add_command(bank)
     app.cli.add_command(demo_command)
+    app.cli.add_command(exams)

@@ -37,7 +37,9 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit: a view that commits, then renders or redirects,
+# would otherwise reload every object it touches (the user on every response).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 # Batch mode: SQLite can only alter a table by copying it.
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = CookieSafeLoginManager()

@@ -12,6 +12,8 @@ from certprep.auth.authz import declarations, public, role_required, signed_in
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
+from certprep.exams.blueprints import ensure_default
+from certprep.exams.models import Attempt, AttemptItem, QuestionReport
 from certprep.extensions import db
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
@@ -89,6 +91,23 @@ TABLE = {
     # An image no live question shows: for those who may view its set, 404 for the others
     # (tests/bank/test_uploads.py: a live question's images are for every signed-in person).
     "bank.media": ("GET", {**only("educator", "admin"), "nurse": 404, "supervisor": 404}),
+    "exams.index": ("GET", only("nurse")),
+    "exams.new": ("GET", only("nurse")),
+    # Another nurse's attempt: 404, as if it did not exist.
+    "exams.resume": ("GET", only("nurse", ok=404)),
+    "exams.question": ("GET", only("nurse", ok=404)),
+    "exams.submit": ("GET", only("nurse", ok=404)),
+    "exams.review": ("GET", only("nurse", ok=404)),
+    "exams.retry": ("POST", only("nurse", ok=404)),
+    # Notes and reports only on questions the nurse has been shown.
+    "exams.note": ("POST", only("nurse", ok=404)),
+    "exams.report": ("POST", only("nurse", ok=404)),
+    "exams.settings": ("GET", only("nurse")),
+    "exams.reports": ("GET", only("educator", "admin")),
+    "exams.resolve_report": ("POST", only("educator", "admin", ok=302)),
+    "exams.accommodations": ("GET", only("educator", "admin")),
+    "exams.blueprints": ("GET", only("educator", "admin")),
+    "exams.edit_blueprint": ("GET", only("educator", "admin")),
 }
 
 
@@ -179,10 +198,21 @@ def build_target() -> dict:
     db.session.add(pending)
     db.session.commit()
     question = report.question_set.questions[0]
+    attempt = Attempt(user_id=nurse.id, mode="tutor", state="in_progress", settings={},
+                      notes=[], item_count=1, scored_count=1)
+    attempt.items.append(AttemptItem(position=1, question_id=question.id,
+                                     version_id=question.current_version_id, order=[0, 1, 2],
+                                     struck=[], seconds=0, flagged=False, guessed=False))
+    problem = QuestionReport(question_id=question.id, version_id=question.current_version_id,
+                             user_id=nurse.id, reason="unclear", note="", state="open")
+    db.session.add_all([attempt, problem])
+    blueprint = ensure_default()
+    db.session.commit()
     return {"users": users, "values": {
         "user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
         "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
-        "export_format": "gift", "name": "dot.png",
+        "export_format": "gift", "name": "dot.png", "attempt_id": attempt.id, "n": 1,
+        "report_id": problem.id, "blueprint_id": blueprint.id,
     }}
 
 

@@ -2,10 +2,20 @@
 current (published) version of an unretired question in a published set. Changes that wait
 in a set's next revision (`Question.draft`, `pending_retired`) are never seen here."""
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from certprep.bank.models import Question, QuestionSet, QuestionVersion, live_question_conditions
 from certprep.extensions import db
+
+
+def visible_versions() -> Select:
+    """(question id, current version) for every question a nurse may practise."""
+    return (
+        select(Question.id, QuestionVersion)
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .join(QuestionSet, QuestionSet.id == Question.set_id)
+        .where(*live_question_conditions())
+    )
 
 
 def practice_counts() -> dict:

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -62,21 +63,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def live_server(tmp_path):
-    """certprep under gunicorn on a free loopback port, with its own empty database."""
+@contextmanager
+def serve(env: dict):
+    """certprep under gunicorn on a free loopback port with `env`; yields its base URL."""
     port = free_port()
     bin_dir = Path(sys.executable).parent
-    env = {
-        **os.environ,
-        "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-        "CERTPREP_SECRET_KEY": "e2e-secret-key",
-    }
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    subprocess.run(
-        [bin_dir / "flask", "--app", "certprep", "db", "upgrade"],
-        env=env, check=True, capture_output=True,
-    )
     server = subprocess.Popen(
         [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
          "certprep:create_app()"],
@@ -93,10 +84,30 @@ def live_server(tmp_path):
                 server.kill()
                 raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
             time.sleep(0.2)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
-    server.stderr.close()
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        server.stderr.close()
+
+
+@pytest.fixture
+def live_server(tmp_path):
+    """certprep under gunicorn on a free loopback port, with its own empty database."""
+    env = {
+        **os.environ,
+        "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
+        "CERTPREP_SECRET_KEY": "e2e-secret-key",
+    }
+    env.pop("CERTPREP_TEST_DATABASE_URL", None)
+    bin_dir = Path(sys.executable).parent
+    subprocess.run(
+        [bin_dir / "flask", "--app", "certprep", "db", "upgrade"],
+        env=env, check=True, capture_output=True,
+    )
+    with serve(env) as base:
+        yield base
 
 
 @pytest.fixture

@@ -1,0 +1,69 @@
+"""The question page and an answer cost a fixed number of queries, whatever the history."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, select
+
+from certprep.bank.models import Question
+from certprep.exams.models import Attempt, AttemptItem
+from certprep.extensions import db
+from certprep.timeutil import utcnow
+from tests.conftest import csrf_from
+from tests.exams.conftest import many_questions, publish, start
+
+BUDGET = 6
+
+
+@contextmanager
+def counted():
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def history(user_id: int, answers: int) -> None:
+    """A submitted attempt with `answers` answered items, written directly."""
+    questions = db.session.scalars(select(Question)).all()
+    attempt = Attempt(user_id=user_id, mode="tutor", state="submitted", settings={}, notes=[],
+                      item_count=answers, scored_count=answers, correct_count=answers // 2,
+                      submitted_at=utcnow())
+    db.session.add(attempt)
+    db.session.flush()
+    db.session.execute(AttemptItem.__table__.insert(), [
+        {"attempt_id": attempt.id, "position": n + 1,
+         "question_id": questions[n % len(questions)].id,
+         "version_id": questions[n % len(questions)].current_version_id,
+         "order": [0, 1, 2], "response": {"choices": [0]}, "correct": n % 2 == 0,
+         "seconds": 30, "flagged": False, "guessed": False, "struck": [], "scored": True,
+         "answered_at": utcnow()}
+        for n in range(answers)])
+    db.session.commit()
+
+
+@pytest.mark.parametrize("prior", [10, 1000])
+def test_question_page_and_answer_have_a_fixed_query_budget(client, nurse, prior):
+    publish(many_questions(120), slug="generated")
+    history(nurse.id, prior)
+    attempt_id = start(client, count=100)
+    page = f"/exams/attempts/{attempt_id}/50"
+    token = csrf_from(client, page)
+    with counted() as on_page:
+        assert client.get(page).status_code == 200
+    with counted() as on_answer:
+        response = client.post(page, data={"csrf_token": token, "response": "A", "go": "next"})
+        assert response.status_code == 302
+    with counted() as on_autosave:
+        response = client.post(page, data={"csrf_token": token, "response": "B"},
+                               headers={"Accept": "application/json"})
+        assert response.get_json()["saved"] is True
+    assert len(on_page) <= BUDGET, on_page
+    assert len(on_answer) <= BUDGET, on_answer
+    assert len(on_autosave) <= BUDGET, on_autosave
