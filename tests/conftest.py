@@ -83,6 +83,9 @@ def empty_tables() -> None:
             else:
                 db.session.execute(table.delete())
     db.session.commit()
+    # The rows are gone: objects still held (sessions keep them readable after commit)
+    # must not meet the new rows that reuse their ids.
+    db.session.expunge_all()
 
 
 @pytest.fixture
