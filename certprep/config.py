@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import ClassVar
 
-from flask import Config
+from flask import Config, Flask
 
 
 class Defaults:
@@ -76,7 +76,9 @@ def from_environment() -> dict:
         if text == "":
             continue  # an empty variable leaves the setting as it was
         key = ALIASES.get(name, name)
-        default = [] if key in LIST_SETTINGS else getattr(Defaults, key, "")
+        # certprep's default, else Flask's own (CERTPREP_SESSION_COOKIE_NAME, ...), else text
+        default = getattr(Defaults, key, Flask.default_config.get(key, ""))
+        default = [] if key in LIST_SETTINGS else default
         settings[key] = _typed(f"{PREFIX}_{name}", text, default)
     url = settings.get("SQLALCHEMY_DATABASE_URI") or os.environ.get("DATABASE_URL")
     if url:

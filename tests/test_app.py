@@ -83,6 +83,9 @@ def test_https_makes_cookies_secure(monkeypatch):
         ("CERTPREP_MAIL_USE_TLS", "0", "MAIL_USE_TLS", False),
         ("CERTPREP_PROXY_FIX_HOPS", "1", "PROXY_FIX_HOPS", 1),
         ("CERTPREP_MAX_UPLOAD_BYTES", "1000", "MAX_CONTENT_LENGTH", 1000),
+        ("CERTPREP_REMEMBER_DAYS", "7", "REMEMBER_DAYS", 7),
+        ("CERTPREP_SESSION_COOKIE_SECURE", "true", "SESSION_COOKIE_SECURE", True),
+        ("CERTPREP_MAX_FORM_PARTS", "500", "MAX_FORM_PARTS", 500),  # a setting of Flask's own
         ("CERTPREP_RATELIMIT_STORAGE_URI", "redis://h:6379/0", "RATELIMIT_STORAGE_URI",
          "redis://h:6379/0"),
     ],

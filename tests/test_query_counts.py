@@ -51,7 +51,7 @@ BUDGET = {
     "/": 4,  # the user with roles, two practice counts, the number of accounts
     "/account": 1,
     "/admin/users": 3,  # the user, the users, their roles
-    "/admin/users/{nurse}": 6,
+    "/admin/users/{nurse}": 5,  # the user; the person, their roles; their sites; all sites
     "/admin/sites": 2,
     "/admin/settings": 2,
     "/admin/audit": 3,  # the user, the count, one page of entries with their actors

@@ -104,15 +104,13 @@ def user(user_id):
     person = db.get_or_404(User, user_id)
     roles_form = RolesForm(roles=sorted(person.role_names))
     membership_form = MembershipForm()
-    member_of = {m.site_id for m in db.session.scalars(
-        select(SiteMember).where(SiteMember.user_id == person.id)
-    )}
+    sites = db.session.scalars(
+        select(Site).join(SiteMember).where(SiteMember.user_id == person.id).order_by(Site.name)
+    ).all()
+    member_of = {site.id for site in sites}
     membership_form.site_id.choices = [
         c for c in site_choices() if c.value not in member_of
     ]
-    sites = db.session.scalars(
-        select(Site).where(Site.id.in_(member_of)).order_by(Site.name)
-    ).all()
     return render_template(
         "admin/user.html", person=person, roles_form=roles_form,
         membership_form=membership_form, sites=sites, state_form=AccountStateForm(),

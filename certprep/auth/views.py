@@ -118,7 +118,7 @@ def logout():
 @bp.route("/account")
 @signed_in
 def account():
-    return render_template("auth/account.html", button=EmptyForm())
+    return render_template("auth/account.html")
 
 
 @bp.route("/account/sign-out-everywhere", methods=["POST"])
