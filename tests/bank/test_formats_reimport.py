@@ -55,3 +55,23 @@ def test_bank_import_refuses_a_file_with_nothing_to_import(runner, tmp_path, nam
     assert result.exit_code == 1
     assert json.loads(result.output)["errors"]
     assert db.session.scalar(select(func.count()).select_from(QuestionSet)) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line"),
+    [
+        ("nul.gift", b"Good? {=yes ~no}\n\nQ\x00? {=a ~b}\n", 3),
+        ("nul.txt", b"Q?\nA) a\x00a\nB) b\nANSWER: A\n", 1),  # trim() drops one at the end
+        ("nul.yaml", b'format: certprep-native/1\nset: {id: s, title: S}\nquestions:\n'
+                     b'  - {id: q, type: true_false, stem: "Q\\0?", answer: true}\n', 4),
+    ],
+)
+def test_bank_import_refuses_a_nul_with_its_line(runner, tmp_path, name, content, line):
+    """PostgreSQL cannot store NUL: the file is refused before anything is written."""
+    path = tmp_path / name
+    path.write_bytes(content)
+    result = runner.invoke(args=["bank", "import", str(path), "--json"])
+    assert result.exit_code == 1
+    [error] = json.loads(result.output)["errors"]
+    assert error["line"] == line and "U+0000 (NUL), which cannot be stored" in error["message"]
+    assert db.session.scalar(select(func.count()).select_from(QuestionSet)) == 0

@@ -355,6 +355,7 @@ def test_blank_options_are_never_gradable() -> None:
         ("SCORE.max", '<decvar varname="SCORE" maxvalue="10"/>', [1.0, 0.0, 0.0]),
         ("SCORE.max", '<decvar varname="SCORE"/>', [1.0, 0.0, 0.0]),  # no maxvalue: full marks
         ("SCORE.max", "", [1.0, 0.0, 0.0]),
+        ("score.max", '<decvar varname="Score" maxvalue="4"/>', [1.0, 0.0, 0.0]),
     ],
 )
 def test_score_max_means_full_marks(setvar: str, decvar: str, fractions: list[float]) -> None:

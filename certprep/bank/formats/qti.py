@@ -69,13 +69,16 @@ class _Condition:
 
 @dataclass
 class _Outcomes:
-    """The score variables an item declares (<outcomes><decvar>), by name: (min, max)."""
+    """The score variables an item declares (<outcomes><decvar>), by name: (min, max).
+
+    Names are compared without case: exporters write SCORE, score and Score alike.
+    """
 
     bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
 
     def is_score(self, name: str) -> bool:
         """A <setvar> without a name sets the score; one naming another variable does not."""
-        return not name or name in (self.bounds or {"SCORE": None})
+        return not name or name.casefold() in (self.bounds or {"score": None})
 
     def value(self, text: str) -> float | None:
         """A score: a number, or Blackboard's NAME.max / NAME.min for a declared bound."""
@@ -85,7 +88,7 @@ class _Outcomes:
         name, _, bound = text.rpartition(".")
         if bound not in ("max", "min") or not self.is_score(name):
             return None
-        low, high = self.bounds.get(name, (None, None))
+        low, high = self.bounds.get(name.casefold(), (None, None))
         if bound == "max":
             # Without a maxvalue, NAME.max is the item's full marks, whatever they are:
             # only the ratio between scores matters here.
@@ -295,7 +298,7 @@ def _outcomes(processing: ET.Element) -> _Outcomes:
     outcomes = _Outcomes()
     for decvar in children(child(processing, "outcomes"), "decvar"):
         low, high = decvar.get("minvalue", ""), decvar.get("maxvalue", "")
-        outcomes.bounds[decvar.get("varname", "SCORE").strip() or "SCORE"] = (
+        outcomes.bounds[(decvar.get("varname", "").strip() or "SCORE").casefold()] = (
             decimal(low.strip()), decimal(high.strip()))
     return outcomes
 
