@@ -69,6 +69,7 @@ from certprep.bank.packages import BadPackage, parse_upload, readable_texts
 from certprep.bank.versions import change_status, revision_counts, set_retired, to_record
 from certprep.extensions import db
 from certprep.forms import EmptyForm
+from certprep.org.audit import record
 from certprep.timeutil import utcnow
 
 bp = Blueprint("bank", __name__, url_prefix="/bank")
@@ -440,6 +441,11 @@ def confirm_publish(set_id):
                            form=SetStatusForm(status=PUBLISHED))
 
 
+# What the audit log calls each change of a set's state.
+STATUS_ACTIONS = {"published": "set.published", "retired": "set.retired",
+                  "draft": "set.unpublished"}
+
+
 @bp.route("/sets/<int:set_id>/status", methods=["POST"])
 @role_required(*EDITORS)
 def set_status(set_id):
@@ -449,7 +455,13 @@ def set_status(set_id):
         flash("That change of state was not understood; nothing changed.", "error")
         return redirect(url_for("bank.show_set", set_id=set_id))
     counts = revision_counts(set_id)
+    before = question_set.status
     change_status(question_set, form.status.data)
+    after = {"status": question_set.status}
+    if question_set.status == PUBLISHED:
+        after["questions_visible"] = counts["after"]
+    record(current_user, STATUS_ACTIONS[form.status.data], "question_set", question_set.id,
+           before={"status": before}, after=after)
     db.session.commit()
     if form.status.data == PUBLISHED:
         flash(f"{question_set.title} is now published: nurses see {counts['after']} "

@@ -37,6 +37,7 @@ ACTIONS = {
     "settings.changed": "Settings changed",
     "set.published": "Set published",
     "set.retired": "Set retired",
+    "set.unpublished": "Set returned to draft",
 }
 
 

@@ -12,6 +12,7 @@ from certprep.bank.formats import csv_format, gift
 from certprep.bank.importer import import_result
 from certprep.bank.models import PendingUpload, Question, QuestionSet, QuestionVersion
 from certprep.extensions import db
+from certprep.org.audit import AuditEntry
 from tests.conftest import DATA, login, post_form
 
 GOOD_GIFT = """// [id:nal-1] [tag:naloxone]
@@ -248,6 +249,19 @@ def test_publishing_asks_first_and_says_how_many_nurses_will_see(client, importe
     db.session.expire_all()
     assert db.session.get(QuestionSet, imported.id).status == "published"
     assert "2</strong> questions" in client.get("/").get_data(as_text=True)
+
+
+def test_publishing_and_retiring_a_set_are_in_the_audit_log(client, imported, educator):
+    page = f"/bank/sets/{imported.id}"
+    post_form(client, f"{page}/status", {"status": "published"}, form_page=f"{page}/publish")
+    post_form(client, f"{page}/status", {"status": "retired"}, form_page=page)
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.subject_type == "question_set").order_by(AuditEntry.id)).all()
+    assert [(e.action, e.actor_id, e.before, e.after) for e in entries] == [
+        ("set.published", educator.id, {"status": "draft"},
+         {"status": "published", "questions_visible": 2}),
+        ("set.retired", educator.id, {"status": "published"}, {"status": "retired"}),
+    ]
 
 
 @pytest.mark.parametrize("status", ["", "archived", "PUBLISHED", "published "])
