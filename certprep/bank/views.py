@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from math import ceil
 from pathlib import PurePath
 
@@ -367,6 +367,17 @@ def csv_template():
 LIST_COLUMNS = ("id", "number", "kind", "domain", "title", "preview")
 
 
+def overdue_questions(set_id: int, today: date) -> set[int]:
+    """Live questions whose review-by date (native files carry one) has passed: content to
+    check against current guidelines."""
+    review_by = QuestionVersion.content["review_by"].as_string()
+    return set(db.session.scalars(
+        select(Question.id)
+        .join(QuestionVersion, Question.current_version_id == QuestionVersion.id)
+        .where(Question.set_id == set_id, Question.retired.is_(False),
+               review_by.is_not(None), review_by < today.isoformat())))
+
+
 def set_questions(set_id: int, form: SetSearchForm):
     """The set's questions with the versions a row shows, in one query (no JSON loaded)."""
     current = aliased(QuestionVersion, name="current_version")
@@ -421,6 +432,7 @@ def show_set(set_id):
     owner = db.session.get(User, question_set.owner_id) if question_set.owner_id else None
     return render_template(
         "bank/set.html", question_set=question_set, page=page, form=form,
+        overdue=overdue_questions(set_id, date.today()),
         may_edit=may_edit, may_manage=may_manage, editors=editors, owner=owner,
         counts=revision_counts(set_id), status_form=SetStatusForm(),
         add_editor=AddEditorForm(), export_formats=EXPORT_LABELS,

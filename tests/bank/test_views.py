@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from certprep.bank import formats
-from certprep.bank.formats import csv_format, gift
+from certprep.bank.formats import csv_format, gift, native
 from certprep.bank.importer import import_result
 from certprep.bank.models import PendingUpload, Question, QuestionSet, QuestionVersion
 from certprep.extensions import db
@@ -249,6 +249,19 @@ def test_publishing_asks_first_and_says_how_many_nurses_will_see(client, importe
     db.session.expire_all()
     assert db.session.get(QuestionSet, imported.id).status == "published"
     assert "2</strong> questions" in client.get("/").get_data(as_text=True)
+
+
+def test_the_set_page_flags_questions_past_their_review_date(client, educator, app):
+    text = (DATA / "sample.yaml").read_text()
+    result = native.parse(text.replace("difficulty: easy", "difficulty: easy\n    "
+                                       "last_reviewed: 2020-01-01\n    review_by: 2022-01-01",
+                                       1))
+    assert result.errors == []
+    question_set = import_result(result, title="Dated", owner_id=educator.id).question_set
+    db.session.commit()
+    page = client.get(f"/bank/sets/{question_set.id}").get_data(as_text=True)
+    assert "1 question is past its review-by date" in page
+    assert page.count("review overdue</span>") == 1
 
 
 def test_publishing_and_retiring_a_set_are_in_the_audit_log(client, imported, educator):
