@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 FLASK := $(BIN)/flask --app certprep
-# One process with threads: in-memory rate limits then count every request (see README).
-SERVE := $(BIN)/gunicorn --workers 1 --threads 4 --bind $(HOST):$(PORT) "certprep:create_app()"
+# One process with threads: rate limits kept in its memory count every request (README,
+# "Running in production", for several workers), and links name the address it serves.
+SERVE := CERTPREP_RATELIMIT_STORAGE_URI=memory:// CERTPREP_BASE_URL=http://$(HOST):$(PORT) \
+	$(BIN)/gunicorn --workers 1 --threads 4 --bind $(HOST):$(PORT) "certprep:create_app()"
 
 .PHONY: run test test-postgres lint demo lock clean
 

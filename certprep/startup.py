@@ -1,5 +1,12 @@
-"""Warnings an operator should see once when the app starts with a risky setting."""
+"""Warnings an operator should see once when the app starts serving with a risky setting.
 
+Not when a `flask` command (db upgrade, bank import ...) builds the app: the warnings are
+about serving, and would otherwise be printed by every command a newcomer runs.
+"""
+
+import os
+
+import click
 from flask import Flask
 
 _warned: set[str] = set()  # once per process, however many apps it builds
@@ -16,10 +23,15 @@ def limits_in_one_worker(app: Flask) -> bool:
     return app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
 
 
+def chosen_by_operator(variable: str) -> bool:
+    """The operator set this variable: `make run` chooses memory on purpose (one process)."""
+    return bool(os.environ.get(variable))
+
+
 def check_settings(app: Flask) -> None:
-    if app.debug or app.testing:
+    if app.debug or app.testing or click.get_current_context(silent=True) is not None:
         return
-    if limits_in_one_worker(app):
+    if limits_in_one_worker(app) and not chosen_by_operator("CERTPREP_RATELIMIT_STORAGE_URI"):
         warn_once(app, "memory-limits", (
             "Rate limits are kept in this worker's memory: with several workers each counts "
             "alone. Set CERTPREP_RATELIMIT_STORAGE_URI=redis://HOST:6379/0 to share them."

@@ -189,6 +189,22 @@ def test_no_warning_with_shared_limits_and_a_base_url(fresh_warnings, caplog):
     assert [r.message for r in caplog.records if r.levelname == "WARNING"] == []
 
 
+def test_memory_limits_chosen_on_purpose_are_not_warned_about(fresh_warnings, caplog,
+                                                             monkeypatch):
+    """`make run` serves one process and says so by choosing memory storage."""
+    monkeypatch.setenv("CERTPREP_RATELIMIT_STORAGE_URI", "memory://")
+    production_like(BASE_URL="http://127.0.0.1:5000")
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == []
+
+
+def test_flask_commands_print_no_serving_warnings(fresh_warnings, caplog):
+    import click
+
+    with click.Context(click.Command("db")):
+        production_like()
+    assert [r.message for r in caplog.records if r.levelname == "WARNING"] == []
+
+
 def test_a_missing_base_url_is_warned_about(fresh_warnings, caplog):
     production_like()
     assert any("CERTPREP_BASE_URL is not set" in r.message for r in caplog.records)

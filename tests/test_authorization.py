@@ -12,8 +12,9 @@ from certprep.auth.authz import declarations, public, role_required, signed_in
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
+from certprep.bank.reports import QuestionReport
 from certprep.exams.blueprints import ensure_default
-from certprep.exams.models import Attempt, AttemptItem, QuestionReport
+from certprep.exams.models import Attempt, AttemptItem
 from certprep.extensions import db
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (

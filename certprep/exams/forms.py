@@ -28,14 +28,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from certprep.bank import outline
+from certprep.bank.reports import REPORT_REASON_LABELS, REPORT_REASONS
 from certprep.exams import scheduling
 from certprep.exams.models import (
     MODE_LABELS,
     MODES,
     POOL_LABELS,
     POOLS,
-    REPORT_REASON_LABELS,
-    REPORT_REASONS,
 )
 
 LETTERS = string.ascii_uppercase  # option labels as shown: A, B, C ...

@@ -31,12 +31,6 @@ POOL_LABELS = {
     "flagged": "Flagged by me", "omitted": "Left unanswered", "due": "Due for review",
 }
 ATTEMPT_STATES = ("in_progress", "submitted")
-REPORT_REASONS = ("key_wrong", "unclear", "outdated", "other")
-REPORT_REASON_LABELS = {
-    "key_wrong": "The key looks wrong", "unclear": "The question is unclear",
-    "outdated": "The content is outdated", "other": "Something else",
-}
-REPORT_STATES = ("open", "resolved")
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -164,30 +158,6 @@ class QuestionNote(db.Model):
                                              primary_key=True)
     text: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class QuestionReport(db.Model):
-    """A problem a nurse reported with a question; educators resolve it."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="RESTRICT"),
-                                             index=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("question_version.id", ondelete="RESTRICT"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"))
-    reason: Mapped[str] = mapped_column(String(12))
-    note: Mapped[str] = mapped_column(Text, default="")
-    state: Mapped[str] = mapped_column(String(10), default="open", index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    resolved_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user.id", ondelete="RESTRICT"))
-    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    resolution: Mapped[str] = mapped_column(Text, default="")
-
-    __table_args__ = (
-        CheckConstraint(_one_of("reason", REPORT_REASONS), name="known_reason"),
-        CheckConstraint(_one_of("state", REPORT_STATES), name="known_state"),
-    )
 
 
 class ExamSettings(db.Model):

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from certprep.auth.models import User
-from certprep.exams.models import Attempt, QuestionReport
+from certprep.bank.reports import QuestionReport
+from certprep.exams.models import Attempt
 
 REPORT_HANDLERS = ("educator", "admin")
 ACCOMMODATION_SETTERS = ("educator", "admin")

@@ -26,6 +26,7 @@ from certprep.auth.authz import role_required
 from certprep.auth.models import User
 from certprep.bank import outline
 from certprep.bank.models import Question, QuestionSet, QuestionVersion
+from certprep.bank.reports import REPORT_REASON_LABELS, QuestionReport
 from certprep.bank.versions import to_record
 from certprep.exams import assemble, attempts, results, rules, scheduling, stats
 from certprep.exams.cli import estimate_for
@@ -44,13 +45,11 @@ from certprep.exams.forms import (
 from certprep.exams.models import (
     MODE_LABELS,
     POOL_LABELS,
-    REPORT_REASON_LABELS,
     Attempt,
     AttemptItem,
     ExamBlueprint,
     ExamSettings,
     QuestionNote,
-    QuestionReport,
     ReviewCard,
 )
 from certprep.exams.readiness import MINIMUM_PER_DOMAIN
