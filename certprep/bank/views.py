@@ -66,6 +66,7 @@ from certprep.bank.models import (
     version_media,
 )
 from certprep.bank.packages import BadPackage, parse_upload, readable_texts
+from certprep.bank.reports import REPORT_REASON_LABELS, QuestionReport
 from certprep.bank.versions import change_status, revision_counts, set_retired, to_record
 from certprep.extensions import db
 from certprep.forms import EmptyForm
@@ -558,9 +559,14 @@ def show_question(question_id):
                            QuestionVersion.note))
         .order_by(QuestionVersion.number.desc())
     ).all()
+    reports = db.session.scalars(
+        select(QuestionReport).where(QuestionReport.question_id == question.id,
+                                     QuestionReport.state == "open")
+        .order_by(QuestionReport.created_at)).all()
     return render_template(
         "bank/question.html", question=question, version=version, versions=versions,
-        record=to_record(version), retire_form=RetireQuestionForm(),
+        record=to_record(version), retire_form=RetireQuestionForm(), reports=reports,
+        reasons=REPORT_REASON_LABELS,
         may_edit=rules.can_edit_set(current_user, question.question_set, relation),
         **page_labels(),
     )

@@ -296,3 +296,17 @@ def test_simulation_follows_the_blueprint_and_says_where_the_bank_falls_short(cl
     assert any("Interventions: the blueprint asks for 3 scored questions and the bank has 2"
                in note for note in attempt.notes)
     assert any("1 unscored pretest" in note for note in attempt.notes)
+
+
+def test_educators_see_open_reports_on_the_question_page(app, client, nurse, make_user):
+    attempt_id = start(client, count=1, domain="foundations")
+    item = item_at(attempt_id, 1)
+    page = f"/exams/attempts/{attempt_id}/1"
+    post_form(client, f"/exams/questions/{item.question_id}/report",
+              {"reason": "key_wrong", "note": "Option B is also defensible", "back": page},
+              form_page=page)
+    educator = make_user("educator")
+    other = app.test_client()
+    login(other, educator.email, PASSWORD)
+    shown = other.get(f"/bank/questions/{item.question_id}").get_data(as_text=True)
+    assert "Open reports from nurses (1)" in shown and "Option B is also defensible" in shown
