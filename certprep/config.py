@@ -21,6 +21,7 @@ class Defaults:
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024  # uploads: question files and images
     MAX_QUESTIONS_PER_FILE = 5000  # one import stays a short write, even on SQLite
     SECONDS_PER_QUESTION = 62  # the real exam's pace: 3 hours for 175 questions
+    DEMO = False  # `make demo`: every page says the data are invented
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False

@@ -217,3 +217,14 @@ def test_the_settings_page_warns_when_limits_are_not_shared(make_installed_app):
     assert 'id="limits-warning"' in client.get("/admin/settings").get_data(as_text=True)
     app.config["RATELIMIT_STORAGE_URI"] = "redis://127.0.0.1:6379/0"
     assert 'id="limits-warning"' not in client.get("/admin/settings").get_data(as_text=True)
+
+
+def test_the_demo_says_on_every_page_that_its_data_are_invented(make_app, monkeypatch):
+    monkeypatch.setenv("CERTPREP_DEMO", "1")
+    demo = make_app()
+    assert demo.config["DEMO"] is True
+    page = demo.test_client().get("/setup").get_data(as_text=True)
+    assert "every person, site and record here is invented" in page
+    monkeypatch.delenv("CERTPREP_DEMO")
+    plain = make_app().test_client().get("/setup").get_data(as_text=True)
+    assert "demo-banner" not in plain
