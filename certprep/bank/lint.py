@@ -23,6 +23,7 @@ from certprep.bank.formats import native
 from certprep.bank.formats.records import KINDS, ParsedQuestion, decode_upload
 from certprep.bank.richtext import to_html
 
+SHIPPED_ID = re.compile(r"[a-z0-9-]+")
 BANNED_OPTIONS = re.compile(r"\b(all|none|both|neither) of the (above|options|answers)\b", re.I)
 OPTION_COUNTS = {"single_choice": (3, 6), "multiple_response": (4, 8)}
 CUE_LIMIT = 0.30  # the key may be the longest option, or the second-longest, this often
@@ -57,6 +58,12 @@ def check_question(question: ParsedQuestion) -> list[str]:
             f"subdomain {question.subdomain!r} is not in the outline for {domain.key}; "
             f"choose one of: {'; '.join(domain.subdomains)}"
         )
+    if question.difficulty not in outline.DIFFICULTIES:
+        problems.append(f"give a difficulty: {', '.join(outline.DIFFICULTIES)}")
+    if not SHIPPED_ID.fullmatch(question.external_id or ""):
+        problems.append('use an id of a-z, 0-9 and "-" only (the shipped bank\'s ids are slugs)')
+    if question.kind == "multiple_response" and sum(c.fraction > 0 for c in question.choices) < 2:
+        problems.append("a multiple-response item needs at least two correct options")
     if not question.general_feedback.strip():
         problems.append("add a rationale")
     references = [r for r in question.references if r.strip()]

@@ -186,3 +186,24 @@ def test_similarity_ranks_a_paraphrase_above_another_topic():
         threshold=0.0)
     assert pairs[0][1:] == ("a", "b") and pairs[0][0] > 0.5
     assert all(score < similarity.THRESHOLD for score, *_ in pairs[1:])
+
+
+@pytest.mark.parametrize(("changes", "problem"), [
+    ({"difficulty": None}, "give a difficulty"),
+    ({"id": "Q_1"}, 'use an id of a-z, 0-9 and "-" only'),
+])
+def test_what_the_format_allows_but_the_shipped_bank_does_not(tmp_path, changes, problem):
+    question = item(1)
+    for key, value in changes.items():
+        if value is None:
+            del question[key]
+        else:
+            question[key] = value
+    assert any(problem in m for m in messages(run(tmp_path, [question]), "item"))
+
+
+def test_a_multiple_response_item_needs_two_keys(tmp_path):
+    question = item(1, type="multiple_response", options=[
+        {"text": t, "correct": t == "A", "feedback": "f"} for t in "ABCD"])
+    assert "t-001: a multiple-response item needs at least two correct options" in messages(
+        run(tmp_path, [question]), "item")
