@@ -218,25 +218,33 @@ def check_open(attempt: Attempt, now: datetime) -> None:
                             "its answers can no longer change.")
 
 
-def open_item(item: AttemptItem, now: datetime) -> None:
-    """The nurse is looking at this item now: its clock starts (or restarts), and a resumed
-    attempt opens here (the item viewed last)."""
-    item.viewed_at = now
-
-
-def spend_time(item: AttemptItem, now: datetime) -> None:
-    """Add the time since the item was opened (at most 30 minutes: a nurse who left the
-    tab open overnight did not think for ten hours)."""
-    if item.viewed_at is not None:
-        elapsed = (now - item.viewed_at).total_seconds()
+def spend_time(item: AttemptItem, now: datetime, opened_at: datetime | None) -> None:
+    """Add the time since the page was opened, or since this item was last saved from it
+    (autosave posts several times from one page), at most 30 minutes: a nurse who left the
+    tab open overnight did not think for ten hours. `viewed_at` is the last save, which is
+    also where a resumed attempt picks up."""
+    start = max(t for t in (opened_at, item.viewed_at) if t is not None) if (
+        opened_at or item.viewed_at) else None
+    if start is not None and opened_at is not None:
+        elapsed = (now - start).total_seconds()
         item.seconds += int(min(max(elapsed, 0), 1800))
     item.viewed_at = now
 
 
+def resume_position(items: list[AttemptItem]) -> int:
+    """Where a nurse picks up: after the item saved last, or on it if it has no answer."""
+    saved = [item for item in items if item.viewed_at is not None]
+    if not saved:
+        return 1
+    last = max(saved, key=lambda item: item.viewed_at)
+    return last.position + 1 if last.answered and last.position < len(items) else last.position
+
+
 def record(item: AttemptItem, response: scoring.Response | None, now: datetime, *,
-           version: QuestionVersion, flagged: bool, guessed: bool, struck: list[int]) -> None:
+           version: QuestionVersion, flagged: bool, guessed: bool, struck: list[int],
+           opened_at: datetime | None = None) -> None:
     """Keep the answer (in stored indexes) and marks; in tutor mode grade it at once."""
-    spend_time(item, now)
+    spend_time(item, now, opened_at)
     item.flagged, item.guessed = flagged, guessed
     item.struck = sorted(set(struck))
     attempt = item.attempt

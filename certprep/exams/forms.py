@@ -92,6 +92,7 @@ def answer_form_class(kind: str, options: int, prompts: int, answers: tuple[str,
         guessed = BooleanField("I guessed")
         strike = SelectMultipleField("Struck out", choices=letters, validators=[Optional()])
         go = HiddenField(validators=[Optional(), Length(max=12)])
+        opened = HiddenField(validators=[Optional(), Length(max=200)])
 
     if kind in ("single_choice", "true_false"):
         AnswerForm.response = RadioField("Answer", choices=letters, validators=[Optional()])

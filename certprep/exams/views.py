@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -184,10 +185,8 @@ def resume(attempt_id):
     attempt = own_attempt_or_404(attempt_id)
     if attempt.submitted:
         return redirect(url_for("exams.review", attempt_id=attempt.id))
-    viewed = [item for item in attempt.items if item.viewed_at is not None]
-    current = max(viewed, key=lambda item: item.viewed_at) if viewed else None
-    position = current.position if current else 1
-    return redirect(url_for("exams.question", attempt_id=attempt.id, n=position))
+    return redirect(url_for("exams.question", attempt_id=attempt.id,
+                            n=attempts.resume_position(attempt.items)))
 
 
 def _closed(attempt: Attempt, message: str, wants_json: bool):
@@ -288,7 +287,8 @@ def question(attempt_id, n):
         index_of = {LETTERS[pos]: index for pos, index in enumerate(item.order)}
         attempts.record(item, _response_from(form, item, record, shown), moment,
                         version=version, flagged=form.flag.data, guessed=form.guessed.data,
-                        struck=[index_of[s] for s in form.strike.data or [] if s in index_of])
+                        struck=[index_of[s] for s in form.strike.data or [] if s in index_of],
+                        opened_at=opened_at(form.opened.data, item.id))
         # Everything the response needs is read before the commit.
         if wants_json:
             reply = jsonify({"saved": True, "answered": item.answered,
@@ -297,7 +297,6 @@ def question(attempt_id, n):
             reply = redirect(_after_answer(attempt, item, form.go.data))
         db.session.commit()
         return reply
-    attempts.open_item(item, moment)
     _fill(form, item, record, shown)
     navigator = db.session.execute(
         select(AttemptItem.position, AttemptItem.response.is_not(None), AttemptItem.flagged)
@@ -308,13 +307,33 @@ def question(attempt_id, n):
         "exams/question.html", attempt=attempt, item=item, record=record, shown=shown,
         form=form, note=note, reasons=REPORT_REASON_LABELS, reveal=tutor_feedback,
         moment=moment,
-        picked=_picked(item), base=base,
+        picked=_picked(item), base=base, opened=opened_token(item.id, moment),
         navigator=navigator_html(base, navigator, item.position),
         seconds_left=_seconds_left(attempt, moment), modes=MODE_LABELS,
         labels=outline, letters=LETTERS,
     )
-    db.session.commit()  # after rendering: the page needs nothing reloaded
-    return page
+    return page  # showing a question writes nothing: its time is counted when it is saved
+
+
+def _opened_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="exams.question-opened")
+
+
+def opened_token(item_id: int, moment: datetime) -> str:
+    """When the server showed this item, signed, so that a save can count the time spent
+    without a write each time a question is shown."""
+    return _opened_signer().dumps([item_id, moment.timestamp()])
+
+
+def opened_at(token: str | None, item_id: int) -> datetime | None:
+    """The time in a token this server signed for this item; None for anything else."""
+    try:
+        signed_item, stamp = _opened_signer().loads(token or "", max_age=None)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if signed_item != item_id:
+        return None
+    return datetime.fromtimestamp(stamp, tz=UTC)
 
 
 def navigator_html(base: str, rows, current: int) -> Markup:

@@ -310,3 +310,26 @@ def test_educators_see_open_reports_on_the_question_page(app, client, nurse, mak
     login(other, educator.email, PASSWORD)
     shown = other.get(f"/bank/questions/{item.question_id}").get_data(as_text=True)
     assert "Open reports from nurses (1)" in shown and "Option B is also defensible" in shown
+
+
+def test_time_on_a_question_is_counted_by_the_server_from_when_it_showed_it(app, client, nurse):
+    from datetime import UTC, datetime
+
+    attempt_id = start(client, count=2, domain="interventions")
+    shown_at = datetime.now(UTC)
+    app.config["EXAMS_NOW"] = shown_at
+    page = client.get(f"/exams/attempts/{attempt_id}/1").get_data(as_text=True)
+    opened = re.search(r'name="opened" value="([^"]+)"', page).group(1)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    app.config["EXAMS_NOW"] = shown_at + timedelta(seconds=40)
+    fields = {"csrf_token": token, "opened": opened, **right_answer(item_at(attempt_id, 1))}
+    client.post(f"/exams/attempts/{attempt_id}/1", data=fields,
+                headers={"Accept": "application/json"})
+    app.config["EXAMS_NOW"] = shown_at + timedelta(seconds=55)
+    client.post(f"/exams/attempts/{attempt_id}/1", data={**fields, "flag": "y"},
+                headers={"Accept": "application/json"})
+    assert item_at(attempt_id, 1).seconds == 55  # 40 s, then 15 more before the second save
+    forged = {**fields, "opened": opened[:-2] + "xx"}
+    client.post(f"/exams/attempts/{attempt_id}/2", data=forged,
+                headers={"Accept": "application/json"})
+    assert item_at(attempt_id, 2).seconds == 0
