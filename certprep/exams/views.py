@@ -216,26 +216,6 @@ def _form_for(item: AttemptItem, record, shown: dict):
     return form_class
 
 
-def _fill(form, item: AttemptItem, record, shown: dict) -> None:
-    """Put the saved answer back into the form, in displayed terms."""
-    saved = attempts.response_from_json(item.response)
-    position_of = {index: LETTERS[pos] for pos, index in enumerate(item.order)}
-    form.flag.data, form.guessed.data = item.flagged, item.guessed
-    form.strike.data = [position_of[i] for i in item.struck if i in position_of]
-    if hasattr(form, "response"):
-        letters = [position_of[i] for i in sorted(saved.choices) if i in position_of]
-        form.response.data = letters[0] if record.kind in ("single_choice", "true_false") and \
-            letters else letters
-    if hasattr(form, "text"):
-        form.text.data = saved.text
-    if hasattr(form, "match"):
-        given = dict(saved.matches)
-        answers = shown["answers"]
-        for entry, (index, _) in zip(form.match.entries, shown["prompts"], strict=True):
-            chosen = given.get(index)
-            entry.data = str(answers.index(chosen)) if chosen in answers else ""
-
-
 def _response_from(form, item: AttemptItem, record, shown: dict) -> Response:
     """The submitted form as a Response in stored indexes."""
     index_of = {LETTERS[pos]: index for pos, index in enumerate(item.order)}
@@ -257,27 +237,28 @@ def _response_from(form, item: AttemptItem, record, shown: dict) -> Response:
 @role_required(*TAKERS)
 def question(attempt_id, n):
     """One question. Its cost is fixed whatever the test's length or the nurse's history:
-    the attempt, the navigator's three columns, the item with its version and the nurse's
-    note in one query, and the update of the item's clock."""
-    attempt = own_attempt_or_404(attempt_id, items=False)
+    the attempt with the item, its version and the nurse's note in one query, then the
+    navigator's three columns. Showing it writes nothing."""
+    row = db.session.execute(
+        select(Attempt, AttemptItem, QuestionVersion, QuestionNote)
+        .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == n))
+        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+        .outerjoin(QuestionNote, (QuestionNote.question_id == AttemptItem.question_id)
+                   & (QuestionNote.user_id == current_user.id))
+        .where(Attempt.id == attempt_id)).one_or_none()
+    if row is None or not rules.can_take_attempt(current_user, row[0]):
+        abort(404)
+    attempt, item, version, note = row
     wants_json = request.accept_mimetypes.best == "application/json"
     moment = now()
     try:
         attempts.check_open(attempt, moment)
     except attempts.AttemptClosed as closed:
         return _closed(attempt, str(closed), wants_json)
-    if not 1 <= n <= attempt.item_count:
-        abort(404)
-    item, version, note = db.session.execute(
-        select(AttemptItem, QuestionVersion, QuestionNote)
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .outerjoin(QuestionNote, (QuestionNote.question_id == AttemptItem.question_id)
-                   & (QuestionNote.user_id == current_user.id))
-        .where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == n)).one()
     record = to_record(version)
     shown = _shown(item, record)
-    form = _form_for(item, record, shown)()
     if request.method == "POST":
+        form = _form_for(item, record, shown)()
         if not form.validate_on_submit():
             if wants_json:
                 return jsonify({"saved": False, "message": "The answer could not be read; "
@@ -297,7 +278,7 @@ def question(attempt_id, n):
             reply = redirect(_after_answer(attempt, item, form.go.data))
         db.session.commit()
         return reply
-    _fill(form, item, record, shown)
+    saved = attempts.response_from_json(item.response)
     navigator = db.session.execute(
         select(AttemptItem.position, AttemptItem.response.is_not(None), AttemptItem.flagged)
         .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
@@ -305,8 +286,8 @@ def question(attempt_id, n):
     base = url_for("exams.question", attempt_id=attempt.id, n=0)[:-1]
     page = render_template(
         "exams/question.html", attempt=attempt, item=item, record=record, shown=shown,
-        form=form, note=note, reasons=REPORT_REASON_LABELS, reveal=tutor_feedback,
-        moment=moment,
+        note=note, reasons=REPORT_REASON_LABELS, reveal=tutor_feedback, moment=moment,
+        typed=saved.text, matched=dict(saved.matches),
         picked=_picked(item), base=base, opened=opened_token(item.id, moment),
         navigator=navigator_html(base, navigator, item.position),
         seconds_left=_seconds_left(attempt, moment), modes=MODE_LABELS,
