@@ -12,7 +12,7 @@ import yaml
 from certprep.bank import outline
 from certprep.bank.formats import native
 from certprep.bank.formats.records import decode_upload
-from certprep.bank.lint import lint
+from certprep.bank.lint import REVIEWED_PAIRS, lint
 
 BANK = Path(__file__).resolve().parents[1] / "question_bank"
 FILES = sorted(BANK.glob("*.yaml"))
@@ -60,7 +60,7 @@ def test_no_length_or_absolute_word_cues_in_any_set(report):
 def test_no_near_duplicate_pairs_and_every_recorded_pair_names_two_items_and_why(
         report, questions):
     assert report["near_duplicates"] == []
-    listed = BANK / "distinct_pairs.yaml"
+    listed = BANK / REVIEWED_PAIRS
     recorded = yaml.safe_load(listed.read_text(encoding="utf-8")) if listed.exists() else []
     ids = {q.external_id for q in questions}
     for entry in recorded or []:

@@ -30,7 +30,9 @@ CUE_LIMIT = 0.30  # the key may be the longest option, or the second-longest, th
 CUE_MINIMUM_ITEMS = 20  # fewer single-choice items in a set: the shares are only reported
 ABSOLUTE_GAP = 0.03  # keys and distractors: absolute-word rates within 3 points
 LENGTH_SPREAD = 0.25  # options further apart than this in length are flagged for a look
-REVIEWED_PAIRS = "distinct_pairs.yaml"  # pairs above the threshold judged to differ
+# Pairs above the threshold that a reviewer judged to test different decisions, with why;
+# in a folder of its own so that it is never read as a question set.
+REVIEWED_PAIRS = "review/distinct-pairs.yaml"
 
 
 def to_plain(text: str, text_format: str) -> str:
@@ -42,7 +44,7 @@ def native_files(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         files.extend(sorted(path.glob("*.yaml")) if path.is_dir() else [path])
-    return [f for f in files if f.name != REVIEWED_PAIRS]
+    return files
 
 
 def check_question(question: ParsedQuestion) -> list[str]:
@@ -281,7 +283,7 @@ def near_duplicates(bank: _Bank, reviewed: set[frozenset[str]]) -> list[dict]:
 
 
 def reviewed_pairs(paths: list[Path]) -> set[frozenset[str]]:
-    """Pairs recorded as distinct, from distinct_pairs.yaml beside the files."""
+    """Pairs recorded as distinct, from review/distinct-pairs.yaml beside the files."""
     folders = {p if p.is_dir() else p.parent for p in paths}
     pairs: set[frozenset[str]] = set()
     for folder in folders:

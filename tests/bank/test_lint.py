@@ -39,7 +39,9 @@ def run(tmp_path, questions, *, today=TODAY, reviewed=None):
                 "questions": questions}
     (tmp_path / "t.yaml").write_text(yaml.safe_dump(document, sort_keys=False))
     if reviewed is not None:
-        (tmp_path / lint_module.REVIEWED_PAIRS).write_text(yaml.safe_dump(reviewed))
+        listed = tmp_path / lint_module.REVIEWED_PAIRS
+        listed.parent.mkdir(exist_ok=True)
+        listed.write_text(yaml.safe_dump(reviewed))
     return lint_module.lint([tmp_path], today=today)
 
 
