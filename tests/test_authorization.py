@@ -3,6 +3,8 @@
 A new route without a row here fails test_every_route_is_in_the_table.
 """
 
+from datetime import date
+
 import pytest
 from flask import url_for
 
@@ -13,6 +15,7 @@ from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
+from certprep.hours.models import Entry, Program
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
     DATA,
@@ -83,6 +86,22 @@ TABLE = {
     "bank.retire_question": ("POST", only("educator", "admin", ok=302)),
     # Images of a published set: every signed-in person (nurses see them in questions).
     "bank.media": ("GET", SIGNED_IN),
+    "hours.index": ("GET", only("nurse")),
+    "hours.new_entry": ("GET", only("nurse")),
+    "hours.entry": ("GET", {**SIGNED_IN, "nurse": 404, "supervisor": 404, "educator": 404}),
+    "hours.edit_entry": ("GET", only("nurse", ok=404)),  # another nurse's entry
+    "hours.amend_entry": ("GET", only("nurse", ok=404)),
+    "hours.submit_entry": ("POST", only("nurse", ok=404)),
+    "hours.withdraw_entry": ("POST", only("nurse", ok=404)),
+    "hours.reassign_entry": ("POST", only("admin", ok=302)),
+    "hours.review": ("GET", only("supervisor")),
+    "hours.program_list": ("GET", only("admin")),
+    "hours.install_presets": ("POST", only("admin", ok=302)),
+    "hours.edit_program": ("GET", only("admin")),
+    "hours.enrol": ("GET", only("nurse")),
+    "hours.leave_program": ("POST", only("nurse", ok=404)),  # not enrolled
+    "hours.sites": ("GET", only("supervisor", "admin")),
+    "hours.site_settings": ("POST", only("admin", ok=302)),
 }
 
 
@@ -159,6 +178,15 @@ def build_target() -> dict:
     report = import_result(result, title="Sample", status="published")
     db.session.add(Media(set_id=report.question_set.id, name="dot.png",
                          content_type="image/png", data=PNG))
+    supervisor = accounts.create_user("signer@example.com", "Site Signer", {"supervisor"},
+                                      password=PASSWORD)
+    db.session.add(SiteMember(site=site, user=supervisor))
+    db.session.flush()
+    entry = Entry(nurse_id=nurse.id, site_id=site.id, supervisor_id=supervisor.id,
+                  day=date(2026, 11, 2), minutes=60, category="direct_care", state="approved")
+    program = Program(name="Program under test", certifying_body="Body", practice_hours=10,
+                      window_years=3, ce_hours=0, ce_window_years=3)
+    db.session.add_all([entry, program])
     pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
                             format="gift", title="", data=SAMPLE_GIFT.encode())
     db.session.add(pending)
@@ -167,7 +195,8 @@ def build_target() -> dict:
     return {"users": users, "values": {
         "user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
         "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
-        "export_format": "gift", "name": "dot.png",
+        "export_format": "gift", "name": "dot.png", "entry_id": entry.id,
+        "program_id": program.id,
     }}
 
 

@@ -1,0 +1,116 @@
+"""Forms for logging hours, reviewing them and editing programs."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.widgets import CheckboxInput
+
+from certprep.auth.models import User
+from certprep.forms import fits
+from certprep.hours.models import Entry, Program
+from certprep.hours.vocab import CATEGORIES
+
+
+def category_choices() -> list[SelectChoice]:
+    return [SelectChoice(key, label) for key, label in CATEGORIES.items()]
+
+
+class EntryForm(FlaskForm):
+    day = DateField("Date", validators=[Optional()])
+    start = TimeField("Start time", validators=[Optional()],
+                      description="Start and end, or leave both empty and give the hours.")
+    end = TimeField("End time", validators=[Optional()])
+    hours = DecimalField("Hours", places=2, validators=[Optional()],
+                         description="In quarter hours: 1, 1.25, 1.5, 1.75.")
+    site = SelectField("Site", coerce=int, validate_choice=False, validators=[Optional()])
+    supervisor = SelectField("Supervisor who will sign", coerce=int, validate_choice=False,
+                             validators=[Optional()])
+    category = SelectField("Activity", choices=category_choices(),
+                           validate_choice=False)
+    encounters = IntegerField("Patient encounters", default=0, validators=[Optional()],
+                              description="A count only, never who they were.")
+    notes = TextAreaField("Notes", validators=[Optional()],
+                          description="No patient names, record numbers or dates of birth.")
+    late_reason = StringField("Late-entry reason", validators=[fits(Entry.late_reason)],
+                              description="Needed when the date is past the late limit.")
+    confirm_notes = BooleanField("My notes identify no patient: save them as they are")
+    submit_now = BooleanField("Submit for sign-off now", default=True)
+
+
+class ReviewForm(FlaskForm):
+    """POST /hours/review: entry (repeatable), action, note, attest."""
+
+    entry = SelectMultipleField("Entries", coerce=int, validate_choice=False,
+                                validators=[DataRequired("Choose at least one entry.")])
+    action = SelectField("Action", choices=[SelectChoice("approve", "Approve"),
+                                  SelectChoice("return", "Return"),
+                                  SelectChoice("reject", "Reject")],
+                         validators=[InputRequired("Choose approve, return or reject.")])
+    note = TextAreaField("Note to the nurse", validators=[fits(Entry.review_note)],
+                         description="Required to return or reject: say what to change.")
+    attest = BooleanField("I confirm the attestation above")
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.action.data in ("return", "reject") and not (self.note.data or "").strip():
+            self.note.errors.append("Write a note saying why: it is required to return or "
+                                    "reject.")
+            return False
+        if self.action.data == "approve" and not self.attest.data:
+            self.attest.errors.append("Tick the attestation to approve.")
+            return False
+        return True
+
+
+class ReassignForm(FlaskForm):
+    supervisor = SelectField("New supervisor", coerce=int, validate_choice=False)
+
+
+class ProgramForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), fits(Program.name)])
+    certifying_body = StringField("Certifying body",
+                                  validators=[DataRequired(), fits(Program.certifying_body)])
+    practice_hours = IntegerField("Practice hours required",
+                                  validators=[InputRequired(), NumberRange(min=0, max=100000)])
+    window_years = IntegerField("Practice window (years)",
+                                validators=[InputRequired(), NumberRange(min=1, max=20)])
+    ce_hours = IntegerField("CE contact hours required",
+                            validators=[InputRequired(), NumberRange(min=0, max=10000)])
+    ce_window_years = IntegerField("CE window (years)",
+                                   validators=[InputRequired(), NumberRange(min=1, max=20)])
+    categories = SelectMultipleField("Categories that count (none ticked: all count)",
+                                     choices=category_choices(),
+                                     option_widget=CheckboxInput())
+    target_score = IntegerField("Target exam score", validators=[Optional(),
+                                                                 NumberRange(min=0, max=1000)])
+    requires_rn_licence = BooleanField("Requires an active RN licence")
+    rn_practice_years = IntegerField("Years of full-time RN practice",
+                                     validators=[InputRequired(), NumberRange(min=0, max=40)])
+    note = StringField("Note shown with the program", validators=[fits(Program.note)])
+    is_default = BooleanField("Default program for nurses who enrolled in none")
+
+
+class EnrolForm(FlaskForm):
+    program = SelectField("Program", coerce=int, validate_choice=False)
+    target_date = DateField("Target application date (optional)", validators=[Optional()])
+
+
+class InviteNurseForm(FlaskForm):
+    email = StringField("Nurse's email", validators=[DataRequired(), fits(User.email)])
+
+
+class SiteSettingsForm(FlaskForm):
+    open_for_registration = BooleanField("Open to self-registration")
+    default_program = SelectField("Default program", coerce=int, validate_choice=False)
