@@ -98,7 +98,9 @@ class Entry(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     late_reason: Mapped[str] = mapped_column(String(500), default="")
     state: Mapped[str] = mapped_column(String(20), default="draft")
-    amends_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="RESTRICT"),
+    # NO ACTION, not RESTRICT: still refused, but checked at the end of the statement, so a
+    # statement that removes an entry with its amendments (emptying a test table) works.
+    amends_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id", ondelete="NO ACTION"),
                                                   index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

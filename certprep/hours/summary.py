@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from certprep.auth.models import User
 from certprep.extensions import db
@@ -19,7 +19,7 @@ def entries_of(nurse_id: int, limit: int = 200) -> list[Entry]:
     """The nurse's latest entries with their site and supervisor, in one query."""
     return list(db.session.scalars(
         select(Entry).where(Entry.nurse_id == nurse_id)
-        .options(joinedload(Entry.site), joinedload(Entry.supervisor))
+        .options(joinedload(Entry.site), joinedload(Entry.supervisor).lazyload(User.roles))
         .order_by(Entry.day.desc(), Entry.start.desc(), Entry.id.desc()).limit(limit)))
 
 
@@ -75,7 +75,7 @@ def queue(supervisor_id: int, site_ids: set[int], *, nurse_id: int | None = None
     query = (select(Entry).where(Entry.supervisor_id == supervisor_id,
                                  Entry.state == "submitted", Entry.site_id.in_(site_ids),
                                  Entry.nurse_id != supervisor_id)
-             .options(joinedload(Entry.nurse), joinedload(Entry.site))
+             .options(joinedload(Entry.nurse).lazyload(User.roles), joinedload(Entry.site))
              .order_by(Entry.submitted_at, Entry.day, Entry.id).limit(500))
     if nurse_id:
         query = query.where(Entry.nurse_id == nurse_id)
@@ -91,7 +91,7 @@ def queue_nurses(supervisor_id: int) -> list[User]:
         select(User).where(User.id.in_(
             select(Entry.nurse_id).where(Entry.supervisor_id == supervisor_id,
                                          Entry.state == "submitted")))
-        .order_by(User.full_name)))
+        .options(lazyload(User.roles)).order_by(User.full_name)))
 
 
 def members_of(site_ids: list[int]) -> dict[int, list[User]]:

@@ -265,8 +265,9 @@ def review():
         for message in outcome.refused:
             flash(message, "error")
         return redirect(url_for("hours.review", **request.args))
-    elif request.method == "POST":
+    if request.method == "POST":
         flash_errors(form)
+        return redirect(url_for("hours.review", **request.args))
     nurse_id = request.args.get("nurse", type=int)
     start = _date_arg("from")
     end = _date_arg("to")

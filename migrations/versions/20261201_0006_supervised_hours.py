@@ -103,7 +103,7 @@ def upgrade():
     sa.CheckConstraint('encounters >= 0', name=op.f('ck_entry_encounters_not_negative')),
     sa.CheckConstraint('minutes > 0 AND minutes <= 1440 AND minutes % 15 = 0', name=op.f('ck_entry_quarter_hours_in_a_day')),
     sa.CheckConstraint('supervisor_id <> nurse_id', name=op.f('ck_entry_not_own_supervisor')),
-    sa.ForeignKeyConstraint(['amends_id'], ['entry.id'], name=op.f('fk_entry_amends_id_entry'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['amends_id'], ['entry.id'], name=op.f('fk_entry_amends_id_entry'), ondelete='NO ACTION'),
     sa.ForeignKeyConstraint(['nurse_id'], ['user.id'], name=op.f('fk_entry_nurse_id_user'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['user.id'], name=op.f('fk_entry_reviewed_by_id_user'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['site_id'], ['site.id'], name=op.f('fk_entry_site_id_site'), ondelete='RESTRICT'),
