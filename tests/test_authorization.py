@@ -95,6 +95,8 @@ TABLE = {
     "hours.withdraw_entry": ("POST", only("nurse", ok=404)),
     "hours.reassign_entry": ("POST", only("admin", ok=302)),
     "hours.review": ("GET", only("supervisor")),
+    "hours.import_entries": ("GET", only("nurse")),
+    "hours.import_template": ("GET", only("nurse")),
     "hours.program_list": ("GET", only("admin")),
     "hours.install_presets": ("POST", only("admin", ok=302)),
     "hours.edit_program": ("GET", only("admin")),

@@ -1,6 +1,7 @@
 """Forms for logging hours, reviewing them and editing programs."""
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -114,3 +115,8 @@ class InviteNurseForm(FlaskForm):
 class SiteSettingsForm(FlaskForm):
     open_for_registration = BooleanField("Open to self-registration")
     default_program = SelectField("Default program", coerce=int, validate_choice=False)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
+                     description="UTF-8 CSV with the template's header; at most 5,000 rows.")

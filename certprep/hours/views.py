@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -13,10 +22,11 @@ from certprep.auth.authz import role_required, signed_in
 from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.forms import EmptyForm, flash_errors
-from certprep.hours import checks, entries, programs, summary
+from certprep.hours import checks, cli, entries, importer, programs, summary
 from certprep.hours.forms import (
     EnrolForm,
     EntryForm,
+    ImportForm,
     InviteNurseForm,
     ProgramForm,
     ReassignForm,
@@ -31,6 +41,7 @@ from certprep.org.models import Site, SiteMember
 from certprep.timeutil import utcnow
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
+cli.register(bp)
 
 FIELD_OF = {"day": "day", "start": "start", "end": "end", "hours": "hours", "site": "site",
             "supervisor": "supervisor", "category": "category", "encounters": "encounters",
@@ -245,6 +256,31 @@ def reassign_entry(entry_id):
     else:
         flash_errors(form)
     return redirect(url_for("hours.entry", entry_id=item.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required("nurse")
+def import_entries():
+    nurse = me()
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        report = importer.check_rows(nurse, form.file.data.read(), today=today())
+        if not report.errors:
+            importer.store(nurse, report, now=utcnow())
+            db.session.commit()
+            flash(f"Imported {report.imported} entries ({report.as_json()['hours']:g} hours), "
+                  "submitted for sign-off.", "success")
+            return redirect(url_for("hours.index"))
+    return render_template("hours/import.html", form=form, report=report,
+                           sites=entries.sites_of(nurse), header=",".join(importer.HEADER))
+
+
+@bp.route("/import/template.csv")
+@role_required("nurse")
+def import_template():
+    return Response(importer.TEMPLATE, mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=certprep-hours-template.csv"})
 
 
 # ---- the supervisor's queue -----------------------------------------------------------
