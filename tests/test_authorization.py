@@ -15,7 +15,7 @@ from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
-from certprep.hours.models import Entry, Program
+from certprep.hours.models import CEActivity, Entry, Program
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
     DATA,
@@ -97,6 +97,9 @@ TABLE = {
     "hours.review": ("GET", only("supervisor")),
     "hours.import_entries": ("GET", only("nurse")),
     "hours.import_template": ("GET", only("nurse")),
+    "hours.profile": ("GET", only("nurse")),
+    "hours.ce": ("GET", only("nurse")),
+    "hours.ce_certificate": ("GET", only("nurse", ok=404)),  # another nurse's certificate
     "hours.program_list": ("GET", only("admin")),
     "hours.install_presets": ("POST", only("admin", ok=302)),
     "hours.edit_program": ("GET", only("admin")),
@@ -188,7 +191,10 @@ def build_target() -> dict:
                   day=date(2026, 11, 2), minutes=60, category="direct_care", state="approved")
     program = Program(name="Program under test", certifying_body="Body", practice_hours=10,
                       window_years=3, ce_hours=0, ce_window_years=3)
-    db.session.add_all([entry, program])
+    activity = CEActivity(user_id=nurse.id, title="Opioid stewardship", provider="ASPMN",
+                          day=date(2026, 10, 1), contact_hours=2, certificate=b"%PDF-1.4",
+                          certificate_type="application/pdf")
+    db.session.add_all([entry, program, activity])
     pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
                             format="gift", title="", data=SAMPLE_GIFT.encode())
     db.session.add(pending)
@@ -198,7 +204,7 @@ def build_target() -> dict:
         "user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
         "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
         "export_format": "gift", "name": "dot.png", "entry_id": entry.id,
-        "program_id": program.id,
+        "program_id": program.id, "activity_id": activity.id,
     }}
 
 

@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput
 
 from certprep.auth.models import User
@@ -120,3 +120,24 @@ class SiteSettingsForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")],
                      description="UTF-8 CSV with the template's header; at most 5,000 rows.")
+
+
+class ProfileForm(FlaskForm):
+    licence_number = StringField("RN licence number", validators=[Optional(), Length(max=60)])
+    licence_region = StringField("Issuing state, province or region",
+                                 validators=[Optional(), Length(max=60)])
+    licence_expires = DateField("Licence expiry date", validators=[Optional()])
+    practice_start = DateField("Started RN practice on", validators=[Optional()])
+    full_time = BooleanField("Full-time (part-time practice counts half)", default=True)
+
+
+class CEForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    provider = StringField("Provider", validators=[DataRequired(), Length(max=200)])
+    day = DateField("Date completed", validators=[InputRequired("Give the date, YYYY-MM-DD.")])
+    contact_hours = DecimalField("Contact hours", places=2, validators=[
+        InputRequired("Give the contact hours, e.g. 1.5."),
+        NumberRange(min=0.25, max=1000, message="Between 0.25 and 1000 hours.")])
+    accreditation = StringField("Accreditation number (optional)",
+                                validators=[Optional(), Length(max=100)])
+    certificate = FileField("Certificate (PDF, PNG or JPEG, at most 2 MB)")

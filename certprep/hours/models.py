@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certprep.auth.models import User
@@ -159,3 +169,24 @@ class Entry(db.Model):
 def _hhmm(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
+
+
+class CEActivity(db.Model):
+    """A continuing-education activity; the certificate is kept in the database so that
+    several app servers share it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    provider: Mapped[str] = mapped_column(String(200))
+    day: Mapped[date]
+    contact_hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    accreditation: Mapped[str] = mapped_column(String(100), default="")
+    certificate: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    certificate_type: Mapped[str] = mapped_column(String(40), default="")
+    certificate_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint("contact_hours > 0 AND contact_hours <= 1000", name="contact_hours_range"),
+    )

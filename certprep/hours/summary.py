@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, lazyload
 from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.hours import rules
-from certprep.hours.models import Entry, NurseProfile, Program
+from certprep.hours.models import CEActivity, Entry, NurseProfile, Program
 from certprep.hours.programs import programs_for
 from certprep.org.models import SiteMember
 
@@ -64,9 +64,19 @@ def panels(user: User, *, on: date, only: list[Program] | None = None):
         return []
     longest = max(max(p.window_years, p.ce_window_years) for p in tracked)
     totals = day_totals(user.id, rules.years_before(on, longest))
+    ce = ce_hours(user.id, rules.years_before(on, longest))
     profile = profile_of(user.id)
-    return [(p, rules.eligibility(totals, [], requirement(p), on=on, profile=profile))
+    return [(p, rules.eligibility(totals, ce, requirement(p), on=on, profile=profile))
             for p in tracked]
+
+
+def ce_hours(user_id: int, since: date) -> list[tuple[date, float]]:
+    """CE contact hours by day, in one aggregate query."""
+    rows = db.session.execute(
+        select(CEActivity.day, func.sum(CEActivity.contact_hours))
+        .where(CEActivity.user_id == user_id, CEActivity.day >= since)
+        .group_by(CEActivity.day))
+    return [(day, float(hours)) for day, hours in rows]
 
 
 def queue(supervisor_id: int, site_ids: set[int], *, nurse_id: int | None = None,

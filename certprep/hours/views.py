@@ -22,18 +22,27 @@ from certprep.auth.authz import role_required, signed_in
 from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.forms import EmptyForm, flash_errors
-from certprep.hours import checks, cli, entries, importer, programs, summary
+from certprep.hours import certificates, checks, cli, entries, importer, programs, summary
 from certprep.hours.forms import (
+    CEForm,
     EnrolForm,
     EntryForm,
     ImportForm,
     InviteNurseForm,
+    ProfileForm,
     ProgramForm,
     ReassignForm,
     ReviewForm,
     SiteSettingsForm,
 )
-from certprep.hours.models import Enrolment, Entry, Program, SiteProgram
+from certprep.hours.models import (
+    CEActivity,
+    Enrolment,
+    Entry,
+    NurseProfile,
+    Program,
+    SiteProgram,
+)
 from certprep.hours.policy import can_edit, can_reassign, can_view, relation
 from certprep.hours.vocab import CATEGORIES
 from certprep.org.audit import AuditEntry, record
@@ -281,6 +290,67 @@ def import_entries():
 def import_template():
     return Response(importer.TEMPLATE, mimetype="text/csv", headers={
         "Content-Disposition": "attachment; filename=certprep-hours-template.csv"})
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@role_required("nurse")
+def profile():
+    """The non-hour requirements: RN licence and RN practice."""
+    nurse = me()
+    found = db.session.get(NurseProfile, nurse.id)
+    form = ProfileForm(obj=found if request.method == "GET" else None)
+    if form.validate_on_submit():
+        found = found or NurseProfile(user_id=nurse.id)
+        form.populate_obj(found)
+        found.licence_number = (found.licence_number or "").strip()
+        found.licence_region = (found.licence_region or "").strip()
+        db.session.add(found)
+        db.session.commit()
+        flash("Your RN details are saved.", "success")
+        return redirect(url_for("hours.index"))
+    return render_template("hours/profile.html", form=form)
+
+
+@bp.route("/ce", methods=["GET", "POST"])
+@role_required("nurse")
+def ce():
+    nurse = me()
+    form = CEForm()
+    if form.validate_on_submit():
+        data = form.certificate.data.read() if form.certificate.data else b""
+        refused = certificates.problem(data) if data else None
+        if refused:
+            form.certificate.errors.append(refused)
+        else:
+            activity = CEActivity(
+                user_id=nurse.id, title=form.title.data.strip(),
+                provider=form.provider.data.strip(), day=form.day.data,
+                contact_hours=form.contact_hours.data,
+                accreditation=(form.accreditation.data or "").strip(),
+                certificate=data or None,
+                certificate_type=certificates.content_type(data) or "" if data else "",
+                certificate_name=(form.certificate.data.filename or "")[:200] if data else "")
+            db.session.add(activity)
+            db.session.commit()
+            flash(f"Added {activity.title} ({activity.contact_hours:g} contact hours).",
+                  "success")
+            return redirect(url_for("hours.ce"))
+    activities = db.session.scalars(select(CEActivity).where(CEActivity.user_id == nurse.id)
+                                    .order_by(CEActivity.day.desc())).all()
+    return render_template("hours/ce.html", form=form, activities=activities)
+
+
+@bp.route("/ce/<int:activity_id>/certificate")
+@role_required("nurse")
+def ce_certificate(activity_id):
+    activity = db.get_or_404(CEActivity, activity_id)
+    if activity.user_id != me().id or activity.certificate is None:
+        abort(404)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
+    return Response(activity.certificate, mimetype=activity.certificate_type, headers={
+        "Content-Disposition": f"attachment; filename=certificate-{activity.id}."
+                               f"{extension[activity.certificate_type]}",
+        "X-Content-Type-Options": "nosniff"})
 
 
 # ---- the supervisor's queue -----------------------------------------------------------

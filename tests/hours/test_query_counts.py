@@ -34,9 +34,9 @@ def statements(client, path):
 
 
 @pytest.mark.parametrize(("path", "who", "budget"), [
-    # user, entries, programs (enrolled, site default, default), the one aggregate query,
-    # the RN details, the nurse's sites
-    ("/hours/", "nurse", 8),
+    # user, entries, programs (enrolled, site default, default), the aggregate queries of
+    # hours and of CE, the RN details, the nurse's sites
+    ("/hours/", "nurse", 9),
     ("/hours/review", "supervisor", 4),  # user, sites, the queue, the nurse filter
 ])
 def test_hours_pages_cost_the_same_with_10_and_1000_entries(app, world, path, who, budget):
