@@ -15,7 +15,7 @@ from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Media, PendingUpload
 from certprep.extensions import db
-from certprep.hours.models import CEActivity, Entry, Program
+from certprep.hours.models import CEActivity, Entry, Program, VerifiedReport
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
     DATA,
@@ -98,6 +98,13 @@ TABLE = {
     "hours.import_entries": ("GET", only("nurse")),
     "hours.import_template": ("GET", only("nurse")),
     "hours.profile": ("GET", only("nurse")),
+    "hours.export_entries": ("GET", only("nurse")),
+    "hours.export_ce": ("GET", only("nurse")),
+    "hours.export_json": ("GET", only("nurse")),
+    "hours.reports": ("GET", only("nurse")),
+    "hours.revoke_report": ("POST", only("nurse", ok=404)),  # another nurse's report
+    "verify.form": ("GET", everyone(200)),
+    "verify.check": ("GET", everyone(404)),  # an unknown code
     "hours.ce": ("GET", only("nurse")),
     "hours.ce_certificate": ("GET", only("nurse", ok=404)),  # another nurse's certificate
     "hours.program_list": ("GET", only("admin")),
@@ -194,7 +201,8 @@ def build_target() -> dict:
     activity = CEActivity(user_id=nurse.id, title="Opioid stewardship", provider="ASPMN",
                           day=date(2026, 10, 1), contact_hours=2, certificate=b"%PDF-1.4",
                           certificate_type="application/pdf")
-    db.session.add_all([entry, program, activity])
+    issued = VerifiedReport(code="ISSUED", nurse_id=nurse.id, summary={})
+    db.session.add_all([entry, program, activity, issued])
     pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
                             format="gift", title="", data=SAMPLE_GIFT.encode())
     db.session.add(pending)
@@ -205,6 +213,7 @@ def build_target() -> dict:
         "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
         "export_format": "gift", "name": "dot.png", "entry_id": entry.id,
         "program_id": program.id, "activity_id": activity.id,
+        "report_id": issued.id, "code": "NOTACODE",
     }}
 
 

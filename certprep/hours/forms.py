@@ -141,3 +141,15 @@ class CEForm(FlaskForm):
     accreditation = StringField("Accreditation number (optional)",
                                 validators=[Optional(), Length(max=100)])
     certificate = FileField("Certificate (PDF, PNG or JPEG, at most 2 MB)")
+
+
+class ReportForm(FlaskForm):
+    program = SelectField("Program", coerce=int, validate_choice=False)
+
+
+class CodeForm(FlaskForm):
+    """The public verification form: a GET, so no CSRF (it changes nothing)."""
+
+    code = StringField("Verification code", validators=[DataRequired("Type the code from "
+                                                                     "the report."),
+                                                        Length(max=60)])

@@ -190,3 +190,16 @@ class CEActivity(db.Model):
     __table_args__ = (
         CheckConstraint("contact_hours > 0 AND contact_hours <= 1000", name="contact_hours_range"),
     )
+
+
+class VerifiedReport(db.Model):
+    """An issued "verified practice hours report": the summary a verifier is shown, and the
+    code derived from it with the app's secret (hours/report.py)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    nurse_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"),
+                                          index=True)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # carries its schema number
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,7 +15,7 @@ from certprep.hours.programs import programs_for
 from certprep.org.models import SiteMember
 
 
-def entries_of(nurse_id: int, limit: int = 200) -> list[Entry]:
+def entries_of(nurse_id: int, limit: int | None = 200) -> list[Entry]:
     """The nurse's latest entries with their site and supervisor, in one query."""
     return list(db.session.scalars(
         select(Entry).where(Entry.nurse_id == nurse_id)
@@ -112,3 +112,41 @@ def members_of(site_ids: list[int]) -> dict[int, list[User]]:
     for site_id, user in rows:
         found[site_id].append(user)
     return found
+
+
+def approved_in(nurse_id: int, program: Program, start: date, end: date) -> list[Entry]:
+    """The approved entries a report lists, with their sites, in one query."""
+    query = (select(Entry).where(Entry.nurse_id == nurse_id, Entry.state == "approved",
+                                 Entry.day >= start, Entry.day <= end)
+             .options(joinedload(Entry.site)).order_by(Entry.day, Entry.start, Entry.id))
+    if program.categories:
+        query = query.where(Entry.category.in_(program.categories))
+    return list(db.session.scalars(query))
+
+
+def portable(user: User) -> dict:
+    """The nurse's own data as JSON-able values: entries, CE, the audit trail of both."""
+    from certprep.org.audit import AuditEntry
+
+    mine = entries_of(user.id, limit=None)
+    ce = db.session.scalars(select(CEActivity).where(CEActivity.user_id == user.id)
+                            .order_by(CEActivity.day)).all()
+    trail = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.subject_type == "entry",
+        AuditEntry.subject_id.in_([e.id for e in mine])).order_by(AuditEntry.id)).all()
+    return {
+        "schema": 1,
+        "nurse": {"email": user.email, "name": user.full_name, "credentials": user.credentials},
+        "entries": [{"id": e.id, **e.snapshot(), "site": e.site.name,
+                     "supervisor": e.supervisor.email, "amends": e.amends_id,
+                     "reviewed_by": e.reviewer_name, "reviewer_credentials":
+                     e.reviewer_credentials, "reviewed_at": e.reviewed_at and
+                     e.reviewed_at.isoformat(), "review_note": e.review_note,
+                     "attestation": e.attestation} for e in mine],
+        "ce": [{"title": a.title, "provider": a.provider, "date": a.day.isoformat(),
+                "contact_hours": float(a.contact_hours), "accreditation": a.accreditation,
+                "certificate": a.certificate_type or None} for a in ce],
+        "audit": [{"at": a.at.isoformat(), "action": a.action, "entry": a.subject_id,
+                   "actor": a.actor_id, "before": a.before, "after": a.after} for a in trail],
+        "attempts": [],  # exam attempts are stored by the exams feature; none exist yet
+    }

@@ -8,7 +8,9 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -18,13 +20,24 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from certprep.auth.authz import role_required, signed_in
+from certprep.auth.authz import public, role_required, signed_in
 from certprep.auth.models import User
-from certprep.extensions import db
+from certprep.extensions import db, limiter
 from certprep.forms import EmptyForm, flash_errors
-from certprep.hours import certificates, checks, cli, entries, importer, programs, summary
+from certprep.hours import (
+    certificates,
+    checks,
+    cli,
+    entries,
+    exports,
+    importer,
+    programs,
+    report,
+    summary,
+)
 from certprep.hours.forms import (
     CEForm,
+    CodeForm,
     EnrolForm,
     EntryForm,
     ImportForm,
@@ -32,6 +45,7 @@ from certprep.hours.forms import (
     ProfileForm,
     ProgramForm,
     ReassignForm,
+    ReportForm,
     ReviewForm,
     SiteSettingsForm,
 )
@@ -42,6 +56,7 @@ from certprep.hours.models import (
     NurseProfile,
     Program,
     SiteProgram,
+    VerifiedReport,
 )
 from certprep.hours.policy import can_edit, can_reassign, can_view, relation
 from certprep.hours.vocab import CATEGORIES
@@ -50,6 +65,8 @@ from certprep.org.models import Site, SiteMember
 from certprep.timeutil import utcnow
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
+# The public check of a report's code: no account, outside /hours.
+verify_bp = Blueprint("verify", __name__, url_prefix="/verify")
 cli.register(bp)
 
 FIELD_OF = {"day": "day", "start": "start", "end": "end", "hours": "hours", "site": "site",
@@ -351,6 +368,108 @@ def ce_certificate(activity_id):
         "Content-Disposition": f"attachment; filename=certificate-{activity.id}."
                                f"{extension[activity.certificate_type]}",
         "X-Content-Type-Options": "nosniff"})
+
+
+# ---- exports and the verified report --------------------------------------------------
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/export/entries.csv")
+@role_required("nurse")
+def export_entries():
+    rows = summary.entries_of(me().id, limit=None)
+    return _download(exports.entries_csv(rows), "text/csv", "certprep-hours.csv")
+
+
+@bp.route("/export/ce.csv")
+@role_required("nurse")
+def export_ce():
+    rows = db.session.scalars(select(CEActivity).where(CEActivity.user_id == me().id)
+                              .order_by(CEActivity.day)).all()
+    return _download(exports.ce_csv(rows), "text/csv", "certprep-ce.csv")
+
+
+@bp.route("/export.json")
+@role_required("nurse")
+def export_json():
+    """Everything certprep holds about the nurse's hours, for portability."""
+    return _download(jsonify(summary.portable(me())).get_data(), "application/json",
+                     "certprep-my-data.json")
+
+
+@bp.route("/reports", methods=["GET", "POST"])
+@role_required("nurse")
+def reports():
+    nurse = me()
+    form = ReportForm()
+    form.program.choices = [SelectChoice(p.id, p.name)
+                            for p in db.session.scalars(select(Program).order_by(Program.name))]
+    if request.method == "GET" and programs.programs_for(nurse):
+        form.program.data = programs.programs_for(nurse)[0].id
+    if form.validate_on_submit():
+        program = db.session.get(Program, form.program.data)
+        if program is None:
+            form.program.errors.append("Choose one of the programs listed.")
+        else:
+            issued = utcnow()
+            figures = summary.eligibility_for(nurse, program, issued.date())
+            approved = summary.approved_in(nurse.id, program, figures.window_start,
+                                           figures.window_end)
+            contents = report.contents(nurse, program, figures, approved, issued=issued)
+            code = report.code_for(contents, current_app.config["SECRET_KEY"])
+            db.session.add(VerifiedReport(code=code, nurse_id=nurse.id, summary=contents,
+                                          issued_at=issued))
+            db.session.commit()
+            body = report.pdf(contents, code, url_for("verify.check", code=code,
+                                                       _external=True))
+            return _download(body, "application/pdf", f"certprep-hours-{code}.pdf")
+    issued = db.session.scalars(select(VerifiedReport).where(VerifiedReport.nurse_id ==
+                                                             nurse.id)
+                                .order_by(VerifiedReport.issued_at.desc())).all()
+    return render_template("hours/reports.html", form=form, issued=issued, button=EmptyForm())
+
+
+@bp.route("/reports/<int:report_id>/revoke", methods=["POST"])
+@role_required("nurse")
+def revoke_report(report_id):
+    issued = db.get_or_404(VerifiedReport, report_id)
+    if issued.nurse_id != me().id:
+        abort(404)
+    if EmptyForm().validate_on_submit() and issued.revoked_at is None:
+        issued.revoked_at = utcnow()
+        db.session.commit()
+        flash("The report is revoked: its code now says so.", "success")
+    return redirect(url_for("hours.reports"))
+
+
+def _verify_limit():
+    return current_app.config.get("VERIFY_LIMIT", "30 per minute")
+
+
+@verify_bp.route("")
+@limiter.limit(_verify_limit, scope="verify")
+@public
+def form():
+    code_form = CodeForm(request.args, meta={"csrf": False})
+    if request.args.get("code") and code_form.validate():
+        return redirect(url_for("verify.check", code=report.normalise_code(code_form.code.data)))
+    return render_template("hours/verify_form.html", form=code_form)
+
+
+@verify_bp.route("/<code>")
+@limiter.limit(_verify_limit, scope="verify")
+@public
+def check(code):
+    code = report.normalise_code(code)
+    stored = db.session.scalar(select(VerifiedReport).where(VerifiedReport.code == code))
+    result = report.verdict(stored, code, current_app.config["SECRET_KEY"])
+    status = 200 if result == "genuine" else 404 if result == "unknown" else 409
+    return render_template("hours/verify.html", result=result, stored=stored,
+                           summary=stored.summary if result == "genuine" else None,
+                           code=code), status
 
 
 # ---- the supervisor's queue -----------------------------------------------------------
