@@ -88,6 +88,7 @@ TABLE = {
     "bank.media": ("GET", SIGNED_IN),
     "hours.index": ("GET", only("nurse")),
     "hours.new_entry": ("GET", only("nurse")),
+    "hours.week": ("GET", only("nurse")),
     "hours.entry": ("GET", {**SIGNED_IN, "nurse": 404, "supervisor": 404, "educator": 404}),
     "hours.edit_entry": ("GET", only("nurse", ok=404)),  # another nurse's entry
     "hours.amend_entry": ("GET", only("nurse", ok=404)),

@@ -48,6 +48,10 @@ class EntryForm(FlaskForm):
     confirm_notes = BooleanField("My notes identify no patient: save them as they are")
     submit_now = BooleanField("Submit for sign-off now", default=True)
 
+    @property
+    def days(self) -> list:
+        return [self[f"day{number}"] for number in range(7)]
+
 
 class ReviewForm(FlaskForm):
     """POST /hours/review: entry (repeatable), action, note, attest."""
@@ -153,3 +157,26 @@ class CodeForm(FlaskForm):
     code = StringField("Verification code", validators=[DataRequired("Type the code from "
                                                                      "the report."),
                                                         Length(max=60)])
+
+
+class WeekForm(FlaskForm):
+    """Quick capture: the hours of each day of one week, with one site, supervisor and
+    activity for all of them."""
+
+    site = SelectField("Site", coerce=int, validate_choice=False, validators=[Optional()])
+    supervisor = SelectField("Supervisor who will sign", coerce=int, validate_choice=False,
+                             validators=[Optional()])
+    category = SelectField("Activity", choices=category_choices(), validate_choice=False)
+    late_reason = StringField("Late-entry reason", validators=[fits(Entry.late_reason)],
+                              description="Needed for days past the late limit.")
+    submit_now = BooleanField("Submit for sign-off now", default=True)
+
+    @property
+    def days(self) -> list:
+        return [self[f"day{number}"] for number in range(7)]
+
+
+# One named field per weekday (day0 is Monday): a FieldList would shift the days up when
+# a request leaves one out.
+for _number in range(7):
+    setattr(WeekForm, f"day{_number}", DecimalField(places=2, validators=[Optional()]))

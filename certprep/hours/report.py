@@ -129,7 +129,7 @@ def pdf(summary: dict, code: str, verify_url: str, *, compress: bool = True) -> 
     doc.set_font("Helvetica", "B", 11)
     doc.cell(0, 7, "Approved entries", new_x="LMARGIN", new_y="NEXT")
     doc.set_font("Helvetica", size=8)
-    with doc.table(col_widths=(20, 12, 50, 35, 45, 28)) as grid:
+    with doc.table(col_widths=(20, 12, 50, 35, 45, 28), text_align="LEFT") as grid:
         grid.row(("Date", "Hours", "Activity", "Site", "Signed by", "Signed at"))
         for entry in summary["entries"]:
             signer = entry["signer"] + (f", {entry['credentials']}" if entry["credentials"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import (
     Blueprint,
@@ -48,6 +48,7 @@ from certprep.hours.forms import (
     ReportForm,
     ReviewForm,
     SiteSettingsForm,
+    WeekForm,
 )
 from certprep.hours.models import (
     CEActivity,
@@ -161,6 +162,54 @@ def new_entry():
         return redirect(url_for("hours.index"))
     return render_template("hours/entry_form.html", form=form, title="Log hours",
                            last=last, has_sites=bool(form.site.choices))
+
+
+@bp.route("/week", methods=["GET", "POST"])
+@role_required("nurse")
+def week():
+    """Several days at once: one row per day of the week, one site, supervisor and activity."""
+    nurse = me()
+    first = _date_arg("start") or today()
+    first -= timedelta(days=first.weekday())  # the Monday
+    days = [first + timedelta(days=n) for n in range(7)]
+    form = WeekForm()
+    _choose(form, nurse)
+    last = _last_entry(nurse.id)
+    if request.method == "GET" and last is not None:
+        form.site.data, form.supervisor.data = last.site_id, last.supervisor_id
+        form.category.data = last.category
+    for day, field in zip(days, form.days, strict=True):
+        field.label.text = f"{day:%A} {day.isoformat()}"
+    if form.validate_on_submit():
+        drafts, failed = [], False
+        for day, field in zip(days, form.days, strict=True):
+            if field.data is None:
+                continue
+            draft = entries.Draft(checks.Values(
+                day=day, start=None, end=None, hours=field.data, site_id=form.site.data,
+                supervisor_id=form.supervisor.data, category=form.category.data,
+                encounters=0, late_reason=form.late_reason.data or ""))
+            errors = entries.validate(nurse, draft, today=today())
+            for name, message in errors.items():
+                target = field if name in ("day", "hours", "late_reason") else getattr(
+                    form, FIELD_OF[name])
+                if message not in target.errors:
+                    target.errors.append(message)
+            failed = failed or bool(errors)
+            drafts.append(draft)
+        if not drafts and not failed:
+            form.days[0].errors.append("Give the hours of at least one day.")
+        elif not failed:
+            for draft in drafts:
+                entries.create(nurse, draft, now=utcnow(), submit=form.submit_now.data)
+            db.session.commit()
+            total = sum(d.values.hours for d in drafts)
+            flash(f"Logged {total:g} hours on {len(drafts)} day"
+                  f"{'' if len(drafts) == 1 else 's'}.", "success")
+            return redirect(url_for("hours.index"))
+    return render_template("hours/week.html", form=form, days=days, sites=entries.sites_of(nurse),
+                           previous=days[0] - timedelta(days=7),
+                           following=days[0] + timedelta(days=7))
 
 
 def _own_entry(entry_id: int) -> Entry:

@@ -347,3 +347,30 @@ def test_pages_fit_a_phone_and_use_no_fixed_widths(client, world, make_entry):
         page = client.get(path).get_data(as_text=True)
         assert 'name="viewport"' in page and "width:" not in page
     assert Site  # imported for the fixtures' types
+
+
+def monday_two_weeks_ago():
+    day = date.today() - timedelta(days=14)
+    return day - timedelta(days=day.weekday())
+
+
+def test_a_week_at_once_logs_each_filled_day(client, world):
+    as_user(client, world.nurse)
+    monday = monday_two_weeks_ago()
+    path = f"/hours/week?start={monday.isoformat()}"
+    response = post_form(client, path, {**form_values(world), "category": "rounds",
+                                        "day0": "2", "day2": "7.5", "submit_now": "y"})
+    assert response.status_code == 302
+    rows = db.session.scalars(select(Entry).order_by(Entry.day)).all()
+    assert [(e.day, e.minutes, e.state) for e in rows] == [
+        (monday, 120, "submitted"), (monday + timedelta(days=2), 450, "submitted")]
+
+
+def test_a_week_with_one_bad_day_stores_nothing_and_marks_that_day(client, world):
+    as_user(client, world.nurse)
+    monday = monday_two_weeks_ago()
+    page = post_form(client, f"/hours/week?start={monday.isoformat()}", {
+        **form_values(world), "day0": "2", "day1": "1.1"}).get_data(as_text=True)
+    assert 'id="day1-error"' in page and "quarter hours" in page
+    assert 'id="day0-error"' not in page
+    assert db.session.scalar(select(Entry.id)) is None
