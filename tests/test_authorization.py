@@ -110,6 +110,7 @@ TABLE = {
     "hours.ce_certificate": ("GET", only("nurse", ok=404)),  # another nurse's certificate
     "hours.program_list": ("GET", only("admin")),
     "hours.install_presets": ("POST", only("admin", ok=302)),
+    "hours.late_limit": ("POST", only("admin", ok=302)),
     "hours.edit_program": ("GET", only("admin")),
     "hours.enrol": ("GET", only("nurse")),
     "hours.leave_program": ("POST", only("nurse", ok=404)),  # not enrolled

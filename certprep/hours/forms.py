@@ -176,6 +176,14 @@ class WeekForm(FlaskForm):
         return [self[f"day{number}"] for number in range(7)]
 
 
+
+class LateLimitForm(FlaskForm):
+    days = IntegerField("Late-entry limit (days)", validators=[
+        InputRequired("Give a number of days."),
+        NumberRange(min=0, max=3650, message="Between 0 and 3650 days.")],
+        description="Entries dated further back need a late-entry reason.")
+
+
 # One named field per weekday (day0 is Monday): a FieldList would shift the days up when
 # a request leaves one out.
 for _number in range(7):

@@ -42,6 +42,7 @@ from certprep.hours.forms import (
     EntryForm,
     ImportForm,
     InviteNurseForm,
+    LateLimitForm,
     ProfileForm,
     ProgramForm,
     ReassignForm,
@@ -62,7 +63,7 @@ from certprep.hours.models import (
 from certprep.hours.policy import can_edit, can_reassign, can_view, relation
 from certprep.hours.vocab import CATEGORIES
 from certprep.org.audit import AuditEntry, record
-from certprep.org.models import Site, SiteMember
+from certprep.org.models import Setting, Site, SiteMember
 from certprep.timeutil import utcnow
 
 bp = Blueprint("hours", __name__, url_prefix="/hours")
@@ -579,8 +580,26 @@ def program_list():
             flash(f"Program {program.name} created.", "success")
             return redirect(url_for("hours.program_list"))
     listed = db.session.scalars(select(Program).order_by(Program.name)).all()
+    late = LateLimitForm(formdata=None, days=entries.late_limit_days())
     return render_template("hours/programs.html", programs=listed, form=form,
-                           button=EmptyForm(), presets=programs.PRESETS)
+                           button=EmptyForm(), presets=programs.PRESETS, late=late)
+
+
+@bp.route("/settings/late-limit", methods=["POST"])
+@role_required("admin")
+def late_limit():
+    form = LateLimitForm()
+    if form.validate_on_submit():
+        before = entries.late_limit_days()
+        Setting.put("late_entry_days", str(form.days.data))
+        record(me(), "settings.changed", "setting", None, before={"late_entry_days": before},
+               after={"late_entry_days": form.days.data})
+        db.session.commit()
+        flash(f"Entries older than {form.days.data} days now need a late-entry reason.",
+              "success")
+    else:
+        flash_errors(form)
+    return redirect(url_for("hours.program_list"))
 
 
 @bp.route("/programs/presets", methods=["POST"])

@@ -62,10 +62,15 @@ def test_a_future_date_and_a_supervisor_from_another_site_are_refused(client, wo
     assert 'id="supervisor-error"' in page and "supervisor of that site" in page
 
 
-def test_the_late_limit_is_a_setting(client, world):
-    from certprep.org.models import Setting
-    Setting.put("late_entry_days", "3")
-    db.session.commit()
+def test_the_late_limit_is_a_setting_an_admin_changes(client, world):
+    from tests.conftest import ADMIN_EMAIL
+    login(client, ADMIN_EMAIL)
+    assert post_form(client, "/hours/settings/late-limit", {"days": "3"},
+                     form_page="/hours/programs").status_code == 302
+    bad = post_form(client, "/hours/settings/late-limit", {"days": "-1"},
+                    form_page="/hours/programs", follow_redirects=True)
+    assert "Between 0 and 3650 days" in bad.get_data(as_text=True)
+    client = client.application.test_client()
     as_user(client, world.nurse)
     old = (date.today() - timedelta(days=5)).isoformat()
     page = log(client, **form_values(world), day=old).get_data(as_text=True)
