@@ -69,6 +69,9 @@ class ReviewForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         if not super().validate(extra_validators):
             return False
+        if any(not 0 < number < 2**31 for number in self.entry.data):
+            self.entry.errors.append("Choose entries from the list.")
+            return False
         if self.action.data in ("return", "reject") and not (self.note.data or "").strip():
             self.note.errors.append("Write a note saying why: it is required to return or "
                                     "reject.")

@@ -198,6 +198,8 @@ def test_approve_needs_the_attestation_and_return_and_reject_need_a_note(client,
     assert "required to return or reject" in answer(entry=[entry.id], action="reject",
                                                     note="  ")
     assert "Choose at least one entry" in answer(action="reject", note="x")
+    assert "Choose entries from the list" in answer(entry=[2**40], action="reject", note="x")
+    assert "Choose at least one entry" in answer(entry=["x"], action="reject", note="x")
     db.session.refresh(entry)
     assert entry.state == "submitted"
     review(client, entry=[entry.id], action="return", note="Add the times, please.")
