@@ -4,7 +4,7 @@ Programs (with the four presets, copied here so this revision never changes), en
 entries, nurses' RN details, CE activities with their certificates, issued reports, sites' default programs and their opening to self-registration.
 
 Revision ID: 0006
-Revises: 0003
+Revises: 0005
 Create Date: 2026-12-01 09:08:14.420557
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0006'
-down_revision = '0003'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
