@@ -26,8 +26,11 @@ from certprep.dashboard.views import bp as dashboard_bp
 from certprep.exams.views import bp as exams_bp
 from certprep.extensions import csrf, db, limiter, login_manager, migrate
 from certprep.hours.views import bp as hours_bp
+from certprep.hours.views import verify_bp
 
-BLUEPRINTS = (health.bp, auth_bp, dashboard_bp, admin_bp, bank_bp, exams_bp, hours_bp)
+BLUEPRINTS = (
+    health.bp, auth_bp, dashboard_bp, admin_bp, bank_bp, exams_bp, hours_bp, verify_bp,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

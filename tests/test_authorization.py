@@ -3,6 +3,8 @@
 A new route without a row here fails test_every_route_is_in_the_table.
 """
 
+from datetime import date
+
 import pytest
 from flask import url_for
 
@@ -16,6 +18,7 @@ from certprep.bank.reports import QuestionReport
 from certprep.exams.blueprints import ensure_default
 from certprep.exams.models import Attempt, AttemptItem
 from certprep.extensions import db
+from certprep.hours.models import CEActivity, Entry, Program, VerifiedReport
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
     DATA,
@@ -109,6 +112,36 @@ TABLE = {
     "exams.accommodations": ("GET", only("educator", "admin")),
     "exams.blueprints": ("GET", only("educator", "admin")),
     "exams.edit_blueprint": ("GET", only("educator", "admin")),
+    "hours.index": ("GET", only("nurse")),
+    "hours.new_entry": ("GET", only("nurse")),
+    "hours.week": ("GET", only("nurse")),
+    "hours.entry": ("GET", {**SIGNED_IN, "nurse": 404, "supervisor": 404, "educator": 404}),
+    "hours.edit_entry": ("GET", only("nurse", ok=404)),  # another nurse's entry
+    "hours.amend_entry": ("GET", only("nurse", ok=404)),
+    "hours.submit_entry": ("POST", only("nurse", ok=404)),
+    "hours.withdraw_entry": ("POST", only("nurse", ok=404)),
+    "hours.reassign_entry": ("POST", only("admin", ok=302)),
+    "hours.review": ("GET", only("supervisor")),
+    "hours.import_entries": ("GET", only("nurse")),
+    "hours.import_template": ("GET", only("nurse")),
+    "hours.profile": ("GET", only("nurse")),
+    "hours.export_entries": ("GET", only("nurse")),
+    "hours.export_ce": ("GET", only("nurse")),
+    "hours.export_json": ("GET", only("nurse")),
+    "hours.reports": ("GET", only("nurse")),
+    "hours.revoke_report": ("POST", only("nurse", ok=404)),  # another nurse's report
+    "verify.form": ("GET", everyone(200)),
+    "verify.check": ("GET", everyone(404)),  # an unknown code
+    "hours.ce": ("GET", only("nurse")),
+    "hours.ce_certificate": ("GET", only("nurse", ok=404)),  # another nurse's certificate
+    "hours.program_list": ("GET", only("admin")),
+    "hours.install_presets": ("POST", only("admin", ok=302)),
+    "hours.late_limit": ("POST", only("admin", ok=302)),
+    "hours.edit_program": ("GET", only("admin")),
+    "hours.enrol": ("GET", only("nurse")),
+    "hours.leave_program": ("POST", only("nurse", ok=404)),  # not enrolled
+    "hours.sites": ("GET", only("supervisor", "admin")),
+    "hours.site_settings": ("POST", only("admin", ok=302)),
 }
 
 
@@ -194,6 +227,19 @@ def build_target() -> dict:
     report = import_result(result, title="Sample", status="published")
     db.session.add(Media(set_id=report.question_set.id, name="dot.png",
                          content_type="image/png", data=PNG))
+    supervisor = accounts.create_user("signer@example.com", "Site Signer", {"supervisor"},
+                                      password=PASSWORD)
+    db.session.add(SiteMember(site=site, user=supervisor))
+    db.session.flush()
+    entry = Entry(nurse_id=nurse.id, site_id=site.id, supervisor_id=supervisor.id,
+                  day=date(2026, 11, 2), minutes=60, category="direct_care", state="approved")
+    program = Program(name="Program under test", certifying_body="Body", practice_hours=10,
+                      window_years=3, ce_hours=0, ce_window_years=3)
+    activity = CEActivity(user_id=nurse.id, title="Opioid stewardship", provider="ASPMN",
+                          day=date(2026, 10, 1), contact_hours=2, certificate=b"%PDF-1.4",
+                          certificate_type="application/pdf")
+    issued = VerifiedReport(code="ISSUED", nurse_id=nurse.id, summary={})
+    db.session.add_all([entry, program, activity, issued])
     pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
                             format="gift", title="", data=SAMPLE_GIFT.encode())
     db.session.add(pending)
@@ -213,7 +259,9 @@ def build_target() -> dict:
         "user_id": nurse.id, "site_id": site.id, "token": "someone-elses",
         "filename": "app.css", "set_id": report.question_set.id, "question_id": question.id,
         "export_format": "gift", "name": "dot.png", "attempt_id": attempt.id, "n": 1,
-        "report_id": problem.id, "blueprint_id": blueprint.id,
+        "problem_id": problem.id, "blueprint_id": blueprint.id, "entry_id": entry.id,
+        "program_id": program.id, "activity_id": activity.id,
+        "report_id": issued.id, "code": "NOTACODE",
     }}
 
 

@@ -1,8 +1,9 @@
 """Forms for signing in and managing one's own password."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.widgets import CheckboxInput
 
 from certprep.auth.models import User
 from certprep.auth.passwords import password_problem
@@ -62,6 +63,13 @@ class ProfileForm(NewPasswordForm):
 
 class RegisterForm(ProfileForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), fits(User.email)])
+
+
+class NurseRegisterForm(RegisterForm):
+    """Self-registration: a nurse may join the sites an admin opened to it."""
+
+    sites = SelectMultipleField("Sites to join (optional)", coerce=int,
+                                option_widget=CheckboxInput())
 
 
 class SetupForm(RegisterForm):

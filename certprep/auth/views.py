@@ -15,6 +15,8 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
 
 from certprep.auth import accounts, throttle
 from certprep.auth.authz import public, signed_in
@@ -22,6 +24,7 @@ from certprep.auth.forms import (
     ChangePasswordForm,
     LoginForm,
     NewPasswordForm,
+    NurseRegisterForm,
     ProfileForm,
     RegisterForm,
     SetupForm,
@@ -32,7 +35,8 @@ from certprep.auth.sessions import end_session, sign_out_everywhere, start_sessi
 from certprep.extensions import db, limiter
 from certprep.forms import EmptyForm
 from certprep.mail import mail_configured, send_mail
-from certprep.org.models import Setting
+from certprep.org.audit import record
+from certprep.org.models import Setting, Site, SiteMember
 from certprep.timeutil import utcnow
 from certprep.urls import external_url
 
@@ -58,7 +62,7 @@ def _config_value(setting: str):
     return lambda: current_app.config[setting]
 
 
-def create_and_sign_in(form: RegisterForm, role: str) -> bool:
+def create_and_sign_in(form: RegisterForm, role: str, site_ids=()) -> bool:
     """Create the account a setup or registration form describes and sign it in.
 
     False, with the reason on the email field, when the account cannot be created.
@@ -72,6 +76,9 @@ def create_and_sign_in(form: RegisterForm, role: str) -> bool:
         form.email.errors.append(str(error))
         return False
     db.session.flush()
+    for site_id in site_ids:
+        db.session.add(SiteMember(site_id=site_id, user_id=user.id))
+        record(user, "site.member_added", "user", user.id, after={"site_id": site_id})
     start_session(user)
     db.session.commit()
     return True
@@ -176,7 +183,9 @@ def register():
         return render_template("auth/registration_closed.html"), 403
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    form = RegisterForm()
+    form = NurseRegisterForm()
+    form.sites.choices = [SelectChoice(site.id, site.name) for site in db.session.scalars(
+        select(Site).where(Site.open_for_registration).order_by(Site.name))]
     if form.validate_on_submit():
         existing = User.by_email(form.email.data)
         if existing is not None:
@@ -184,7 +193,7 @@ def register():
             tell_owner_of_registration(existing)
             flash(NOT_CREATED, "info")
             return redirect(url_for("auth.login"))
-        if create_and_sign_in(form, "nurse"):
+        if create_and_sign_in(form, "nurse", site_ids=form.sites.data or ()):
             flash("Welcome to certprep. Your nurse account is ready.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("auth/register.html", form=form)

@@ -534,10 +534,10 @@ def reports():
                            reasons=REPORT_REASON_LABELS, form=ResolveForm())
 
 
-@bp.route("/reports/<int:report_id>/resolve", methods=["POST"])
+@bp.route("/reports/<int:problem_id>/resolve", methods=["POST"])
 @role_required(*EDITORS)
-def resolve_report(report_id):
-    item = db.get_or_404(QuestionReport, report_id)
+def resolve_report(problem_id):
+    item = db.get_or_404(QuestionReport, problem_id)
     if not rules.can_resolve_report(current_user, item):
         abort(403)
     form = ResolveForm()

@@ -38,6 +38,22 @@ ACTIONS = {
     "set.published": "Set published",
     "set.retired": "Set retired",
     "set.unpublished": "Set returned to draft",
+    "site.opened": "Site opened or closed to self-registration",
+    "program.created": "Program created",
+    "program.changed": "Program changed",
+    "program.enrolled": "Enrolled in a program",
+    "program.unenrolled": "Left a program",
+    "entry.created": "Hours logged",
+    "entry.edited": "Hours edited",
+    "entry.submitted": "Hours submitted for sign-off",
+    "entry.withdrawn": "Hours withdrawn",
+    "entry.approved": "Hours approved",
+    "entry.returned": "Hours returned for information",
+    "entry.rejected": "Hours rejected",
+    "entry.amended": "Amendment of approved hours created",
+    "entry.superseded": "Hours replaced by an approved amendment",
+    "entry.reassigned": "Hours reassigned to another supervisor",
+    "entry.imported": "Hours imported",
 }
 
 

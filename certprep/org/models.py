@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import ForeignKey, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from certprep.extensions import db
@@ -19,6 +19,8 @@ class Site(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Nurses registering themselves may choose the sites an admin opened.
+    open_for_registration: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     members: Mapped[list[SiteMember]] = relationship(
         back_populates="site", cascade="all, delete-orphan"
@@ -43,7 +45,8 @@ class Setting(db.Model):
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(String(500))
 
-    DEFAULTS: ClassVar[dict[str, str]] = {"self_registration": "on"}
+    # late_entry_days: entries older than this need a late-entry reason (hours).
+    DEFAULTS: ClassVar[dict[str, str]] = {"self_registration": "on", "late_entry_days": "30"}
 
     @classmethod
     def get(cls, key: str) -> str:
