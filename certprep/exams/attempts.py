@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from certprep.bank.formats.records import ParsedQuestion
 from certprep.bank.models import Question, QuestionVersion
@@ -334,3 +335,20 @@ def schedule_reviews(attempt: Attempt, now: datetime) -> None:
 def due_count(user_id: int, now: datetime) -> int:
     return db.session.scalar(select(func.count()).select_from(ReviewCard).where(
         ReviewCard.user_id == user_id, ReviewCard.due <= now)) or 0
+
+
+def portable(user_id: int) -> list[dict]:
+    """A nurse's attempts as JSON-able values, for the export of their own data: what each
+    question was (its id and version), what they answered and how it was graded."""
+    history = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == user_id).order_by(Attempt.started_at)
+        .options(selectinload(Attempt.items))).all()
+    return [{
+        "id": attempt.id, "mode": attempt.mode, "state": attempt.state,
+        "started_at": attempt.started_at.isoformat(),
+        "submitted_at": attempt.submitted_at and attempt.submitted_at.isoformat(),
+        "scored": attempt.scored_count, "correct": attempt.correct_count,
+        "items": [{"position": i.position, "question": i.question_id, "version": i.version_id,
+                   "scored": i.scored, "response": i.response, "correct": i.correct,
+                   "seconds": i.seconds, "flagged": i.flagged} for i in attempt.items],
+    } for attempt in history]

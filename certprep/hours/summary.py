@@ -8,10 +8,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from certprep.auth.models import User
+from certprep.exams import attempts as exam_attempts
 from certprep.extensions import db
 from certprep.hours import rules
 from certprep.hours.models import CEActivity, Entry, NurseProfile, Program
 from certprep.hours.programs import programs_for
+from certprep.org.audit import AuditEntry
 from certprep.org.models import SiteMember
 
 
@@ -125,9 +127,7 @@ def approved_in(nurse_id: int, program: Program, start: date, end: date) -> list
 
 
 def portable(user: User) -> dict:
-    """The nurse's own data as JSON-able values: entries, CE, the audit trail of both."""
-    from certprep.org.audit import AuditEntry
-
+    """The nurse's own data as JSON-able values: entries, CE, their audit trail, attempts."""
     mine = entries_of(user.id, limit=None)
     ce = db.session.scalars(select(CEActivity).where(CEActivity.user_id == user.id)
                             .order_by(CEActivity.day)).all()
@@ -148,5 +148,5 @@ def portable(user: User) -> dict:
                 "certificate": a.certificate_type or None} for a in ce],
         "audit": [{"at": a.at.isoformat(), "action": a.action, "entry": a.subject_id,
                    "actor": a.actor_id, "before": a.before, "after": a.after} for a in trail],
-        "attempts": [],  # exam attempts are stored by the exams feature; none exist yet
+        "attempts": exam_attempts.portable(user.id),
     }

@@ -58,6 +58,17 @@ def test_json_export_holds_entries_and_their_audit_trail(nurse_client, world):
     assert body["schema"] == 1 and body["nurse"]["email"] == "nurse@example.com"
     assert [e["category"] for e in body["entries"]] == ["rounds"]
     assert [a["action"] for a in body["audit"]] == ["entry.created", "entry.submitted"]
+    assert body["attempts"] == []
+
+
+def test_json_export_holds_the_nurses_practice_attempts(nurse_client, world):
+    from tests.exams.conftest import publish, start
+
+    publish()
+    attempt_id = start(nurse_client, mode="tutor", count=2)
+    body = json.loads(nurse_client.get("/hours/export.json").data)
+    assert [a["id"] for a in body["attempts"]] == [attempt_id]
+    assert [i["position"] for i in body["attempts"][0]["items"]] == [1, 2]
 
 
 def issue(client, program_name="PMGT-BC-like (initial)"):
