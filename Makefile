@@ -37,7 +37,7 @@ run: $(VENV)/.installed-run
 ## test: the whole suite on SQLite (browser tests too, when Chromium is installed)
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 ## test-postgres: the same suite on a PostgreSQL database made and dropped for the run
 test-postgres: $(VENV)/.installed-test
