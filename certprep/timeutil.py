@@ -22,6 +22,8 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value, dialect):
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
+        # SQLite drops the zone; PostgreSQL gives the session's zone (Etc/UTC, say): both
+        # come back as datetime.UTC, which is what code here and libraries (fsrs) expect.
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler
 
@@ -62,6 +62,7 @@ def review(state: dict | None, rating: Rating, now: datetime, *, card_id: int,
            desired_retention: float = DEFAULT_RETENTION,
            exam_date: date | None = None) -> tuple[dict, datetime]:
     """The card after this review, and when it is next due."""
+    now = now.astimezone(UTC)  # fsrs wants datetime.UTC itself, not an equal zone
     card = Card.from_dict(state) if state else Card(card_id=card_id, due=now)
     card, _ = _scheduler(desired_retention).review_card(card, rating, now)
     card.due = aim_at_exam(card.due, now, exam_date, card_id)

@@ -93,3 +93,12 @@ def test_forecast_counts_reviews_per_day_and_costs_more_at_higher_retention():
     assert len(low) == len(high) == 30
     assert sum(high) > sum(low) > 0
     assert low[0] == 0 and high[0] == 50  # at 95% all are due today; at 75% none yet
+
+
+def test_a_time_in_an_equal_zone_is_accepted():
+    """PostgreSQL returns its session's zone (Etc/UTC); fsrs accepts only datetime.UTC."""
+    from zoneinfo import ZoneInfo
+
+    _, due = scheduling.review(None, Rating.Good, NOW.astimezone(ZoneInfo("Etc/UTC")),
+                               card_id=1)
+    assert due.tzinfo is UTC
