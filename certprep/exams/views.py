@@ -205,6 +205,8 @@ def _shown(item: AttemptItem, record) -> dict:
         shown = [answers[i] for i in item.order] if item.order else answers
         prompts = [(i, p.prompt) for i, p in enumerate(record.pairs) if p.prompt]
         return {"answers": shown, "prompts": prompts}
+    if record.kind in ("numerical", "short_answer"):
+        return {}  # a text box: the accepted answers stay on the server
     return {"options": [(LETTERS[pos], index, record.choices[index])
                         for pos, index in enumerate(item.order)]}
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from certprep.bank.models import QuestionVersion
 from certprep.bank.versions import to_record
 from certprep.exams.forms import LETTERS
 from certprep.exams.models import Attempt, AttemptItem, ReviewCard
@@ -25,9 +26,7 @@ def item_at(attempt_id: int, n: int) -> AttemptItem:
 
 def right_answer(item: AttemptItem) -> dict:
     """The form fields that answer this item correctly, as the page shows it."""
-    record = to_record(item.attempt and db.session.get(
-        __import__("certprep.bank.models", fromlist=["QuestionVersion"]).QuestionVersion,
-        item.version_id))
+    record = to_record(db.session.get(QuestionVersion, item.version_id))
     if record.kind in ("single_choice", "true_false", "multiple_response"):
         letters = [LETTERS[pos] for pos, index in enumerate(item.order)
                    if record.choices[index].fraction > 0]
@@ -333,3 +332,19 @@ def test_time_on_a_question_is_counted_by_the_server_from_when_it_showed_it(app,
     client.post(f"/exams/attempts/{attempt_id}/2", data=forged,
                 headers={"Accept": "application/json"})
     assert item_at(attempt_id, 2).seconds == 0
+
+
+def test_every_kind_shows_its_own_controls(client, nurse):
+    """Options for choice kinds, a text box for numerical and short answer, a list per prompt
+    for matching: what a nurse needs to answer each question on the page itself."""
+    attempt_id = start(client, count=6)
+    for item in db.session.get(Attempt, attempt_id).items:
+        page = client.get(f"/exams/attempts/{attempt_id}/{item.position}").get_data(
+            as_text=True)
+        kind = to_record(db.session.get(QuestionVersion, item.version_id)).kind
+        if kind in ("numerical", "short_answer"):
+            assert 'name="text"' in page and 'name="response"' not in page, kind
+        elif kind == "matching":
+            assert 'name="match-0"' in page and 'name="match-1"' in page
+        else:
+            assert page.count('name="response"') == len(item.order) >= 2, kind
