@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -28,9 +29,11 @@ def flask(env, *args, stdin=None):
                           capture_output=True, input=stdin, text=True)
 
 
-@pytest.fixture
-def practice_env(tmp_path):
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
+@pytest.fixture(scope="module")
+def prepared_database(tmp_path_factory):
+    """Migrated, with the shipped bank and two accounts: built once, copied for each test."""
+    path = tmp_path_factory.mktemp("practice") / "prepared.sqlite"
+    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{path}",
            "CERTPREP_SECRET_KEY": "e2e-secret-key"}
     env.pop("CERTPREP_TEST_DATABASE_URL", None)
     flask(env, "db", "upgrade")
@@ -39,6 +42,16 @@ def practice_env(tmp_path):
           "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
     flask(env, "users", "create", NURSE, "--name", "Casey Moreno", "--role", "nurse",
           "--password-stdin", stdin=PASSWORD + "\n")
+    return path
+
+
+@pytest.fixture
+def practice_env(prepared_database, tmp_path):
+    database = tmp_path / "e2e.sqlite"
+    shutil.copyfile(prepared_database, database)
+    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
+           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
+    env.pop("CERTPREP_TEST_DATABASE_URL", None)
     return env
 
 
