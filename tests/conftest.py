@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import flask
 import pytest
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from certprep import create_app
 from certprep.auth import accounts
@@ -241,3 +242,19 @@ def login_as(client, make_user):
         return user
 
     return sign_in
+
+
+@contextmanager
+def counted_statements(engine=None):
+    """The SQL statements sent while the block runs: what query-count budgets count."""
+    engine = engine or db.engine
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

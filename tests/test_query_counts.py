@@ -1,31 +1,14 @@
 """What every page costs the database: a bounded number of statements, whatever the number
 of users, sites or audit entries. The user and their roles load in one query."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 
 from certprep.auth.models import User
 from certprep.extensions import db
 from certprep.org.audit import record
 from certprep.org.models import Site, SiteMember
-from tests.conftest import ADMIN_EMAIL, sign_in_through_session
-
-
-@contextmanager
-def counted_statements(engine):
-    statements = []
-
-    def count(connection, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+from tests.conftest import ADMIN_EMAIL, counted_statements, sign_in_through_session
 
 
 def add_people(make_user, count: int) -> None:

@@ -3,16 +3,15 @@ the lists never load the versions' JSON content."""
 
 import io
 import re
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from certprep.bank import formats
 from certprep.bank.importer import import_result
 from certprep.bank.models import Question
 from certprep.extensions import db
-from tests.conftest import post_form
+from tests.conftest import counted_statements, post_form
 
 LOADS_CONTENT = re.compile(r"\.content\b(?!_hash)")
 
@@ -30,22 +29,8 @@ def gift(count: int, prefix: str = "q", wording: str = "") -> str:
     )
 
 
-@contextmanager
-def counted():
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-
-
 def queries(client, url: str) -> list[str]:
-    with counted() as statements:
+    with counted_statements() as statements:
         response = client.get(url)
     assert response.status_code == 200, url
     return statements

@@ -1,32 +1,17 @@
 """The question page and an answer cost a fixed number of queries, whatever the history."""
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from certprep.bank.models import Question
 from certprep.exams.models import Attempt, AttemptItem
 from certprep.extensions import db
 from certprep.timeutil import utcnow
-from tests.conftest import csrf_from
+from tests.conftest import counted_statements, csrf_from
 from tests.exams.conftest import many_questions, publish, start
 
 BUDGET = 6
-
-
-@contextmanager
-def counted():
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def history(user_id: int, answers: int) -> None:
@@ -55,12 +40,12 @@ def test_question_page_and_answer_have_a_fixed_query_budget(client, nurse, prior
     attempt_id = start(client, count=100)
     page = f"/exams/attempts/{attempt_id}/50"
     token = csrf_from(client, page)
-    with counted() as on_page:
+    with counted_statements() as on_page:
         assert client.get(page).status_code == 200
-    with counted() as on_answer:
+    with counted_statements() as on_answer:
         response = client.post(page, data={"csrf_token": token, "response": "A", "go": "next"})
         assert response.status_code == 302
-    with counted() as on_autosave:
+    with counted_statements() as on_autosave:
         response = client.post(page, data={"csrf_token": token, "response": "B"},
                                headers={"Accept": "application/json"})
         assert response.get_json()["saved"] is True

@@ -8,8 +8,7 @@ import pytest
 from certprep.extensions import db
 from certprep.hours.models import Entry
 from certprep.timeutil import utcnow
-from tests.conftest import sign_in_through_session
-from tests.test_query_counts import counted_statements
+from tests.conftest import counted_statements, sign_in_through_session
 
 STATES = ("approved", "submitted", "returned", "draft")
 
