@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from certprep.auth.models import OneTimeLink, User, token_hash
 from certprep.extensions import db
-from certprep.hours import preceptors
+from certprep.hours import preceptors, report
 from certprep.hours.models import Entry, Preceptor, PreceptorLink, Program, VerifiedReport
 from certprep.hours.policy import (
     can_invite_nurse,
@@ -216,6 +216,8 @@ def test_the_report_says_a_preceptor_signed_by_emailed_link(
     assert response.mimetype == "application/pdf"
     issued = db.session.scalar(select(VerifiedReport))
     assert [e["via"] for e in issued.summary["entries"]] == ["emailed link"]
+    plain = report.pdf(issued.summary, issued.code, "https://x/verify", compress=False)
+    assert b"Pat Preceptor" in plain and b"emailed one-time" in plain  # a wrapped cell
 
 
 def test_a_used_link_cannot_sign_again(app, world, make_entry, preceptor, mailbox):
