@@ -196,8 +196,9 @@ def test_an_emailed_link_signs_its_entries_and_the_nurse_never_sees_it(
     assert approved.after["via"] == "emailed_link"
     assert approved.after["typed_name"] == "Pat Preceptor"
     assert approved.after["attestation"] == preceptors.ATTESTATION
-    assert "one-time link emailed to them" in nurse.get(f"/hours/{first.id}").get_data(
-        as_text=True)
+    entry_page = nurse.get(f"/hours/{first.id}").get_data(as_text=True)
+    assert "one-time link emailed to them" in entry_page
+    assert "Pat Preceptor (external preceptor, emailed link)" in entry_page  # the history
 
     # A second click after use says it was used, and opens nothing.
     again = preceptor_browser.get(f"/preceptor/{token}")
