@@ -25,11 +25,13 @@ from certprep.bank.views import bp as bank_bp
 from certprep.dashboard.views import bp as dashboard_bp
 from certprep.exams.views import bp as exams_bp
 from certprep.extensions import csrf, db, limiter, login_manager, migrate
+from certprep.hours.preceptor_views import bp as preceptors_bp
 from certprep.hours.views import bp as hours_bp
 from certprep.hours.views import verify_bp
 
 BLUEPRINTS = (
     health.bp, auth_bp, dashboard_bp, admin_bp, bank_bp, exams_bp, hours_bp, verify_bp,
+    preceptors_bp,
 )
 
 

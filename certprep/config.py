@@ -37,6 +37,8 @@ class Defaults:
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     INVITE_TTL_HOURS = 72
     RESET_TTL_HOURS = 2
+    PRECEPTOR_LINK_DAYS = 14  # an external preceptor's one-time sign-off link
+    PRECEPTOR_LIMIT_PER_ADDRESS = "20 per 15 minutes"  # wrong preceptor tokens
     PROXY_FIX_HOPS = 0  # set to the number of reverse proxies in front of the app
     MAIL_SERVER = ""  # empty: links are shown to the admin instead of sent
     MAIL_PORT = 587

@@ -18,7 +18,15 @@ from certprep.bank.reports import QuestionReport
 from certprep.exams.blueprints import ensure_default
 from certprep.exams.models import Attempt, AttemptItem
 from certprep.extensions import db
-from certprep.hours.models import CEActivity, Entry, Program, VerifiedReport
+from certprep.hours.models import (
+    CEActivity,
+    Entry,
+    Preceptor,
+    PreceptorLink,
+    PreceptorLinkEntry,
+    Program,
+    VerifiedReport,
+)
 from certprep.org.models import Site, SiteMember
 from tests.conftest import (
     DATA,
@@ -142,6 +150,11 @@ TABLE = {
     "hours.leave_program": ("POST", only("nurse", ok=404)),  # not enrolled
     "hours.sites": ("GET", only("supervisor", "admin")),
     "hours.site_settings": ("POST", only("admin", ok=302)),
+    "preceptors.manage": ("GET", only("supervisor", "admin")),
+    # The target request is at a site the supervisor under test does not supervise.
+    "preceptors.issue_link": ("POST", {**only("supervisor", "admin"), "supervisor": 404}),
+    "preceptors.ask": ("GET", only("nurse")),
+    "preceptors.sign": ("GET", everyone(404)),  # a token that opens nothing
 }
 
 
@@ -239,7 +252,12 @@ def build_target() -> dict:
                           day=date(2026, 10, 1), contact_hours=2, certificate=b"%PDF-1.4",
                           certificate_type="application/pdf")
     issued = VerifiedReport(code="ISSUED", nurse_id=nurse.id, summary={})
-    db.session.add_all([entry, program, activity, issued])
+    preceptor = Preceptor(site=site, full_name="Pat Preceptor", email="pat@example.com")
+    db.session.add_all([entry, program, activity, issued, preceptor])
+    db.session.flush()
+    link = PreceptorLink(preceptor=preceptor, nurse_id=nurse.id,
+                         entries=[PreceptorLinkEntry(entry_id=entry.id)])
+    db.session.add(link)
     pending = PendingUpload(token="someone-elses", owner_id=owner.id, filename="x.gift",
                             format="gift", title="", data=SAMPLE_GIFT.encode())
     db.session.add(pending)
@@ -261,7 +279,7 @@ def build_target() -> dict:
         "export_format": "gift", "name": "dot.png", "attempt_id": attempt.id, "n": 1,
         "problem_id": problem.id, "blueprint_id": blueprint.id, "entry_id": entry.id,
         "program_id": program.id, "activity_id": activity.id,
-        "report_id": issued.id, "code": "NOTACODE",
+        "report_id": issued.id, "code": "NOTACODE", "link_id": link.id,
     }}
 
 

@@ -181,38 +181,52 @@ def review(entry_ids: list[int], action: str, actor, *, note: str, now: datetime
             refused.append(f"Entry {entry_id} is not yours to review: it names another "
                            "supervisor, or it is your own.")
             continue
-        changes = {"state": new_state, "reviewed_by_id": actor.id, "reviewed_at": now,
+        changes = {"reviewed_by_id": actor.id, "reviewed_at": now,
                    "reviewer_name": actor.full_name, "review_note": note.strip(),
                    "reviewer_credentials": actor.credentials,
-                   "attestation": attestation if action == "approve" else ""}
-        won = db.session.execute(
-            update(Entry).where(Entry.id == entry_id, Entry.state == "submitted",
-                                Entry.supervisor_id == actor.id)
-            .values(**changes).execution_options(synchronize_session=False)
-        ).rowcount
-        if not won:
-            db.session.refresh(entry)
-            who = entry.reviewer_name or "someone"
-            when = f"{entry.reviewed_at:%Y-%m-%d %H:%M} UTC" if entry.reviewed_at else "earlier"
-            refused.append(f"Entry {entry_id} was already reviewed by {who} at {when}."
-                           if entry.reviewed_at else
-                           f"Entry {entry_id} is {entry.state_label.lower()}, not waiting "
-                           "for sign-off.")
+                   "attestation": attestation if action == "approve" else "",
+                   "signed_via_link": False}
+        if not claim_review(entry_id, new_state, changes, Entry.supervisor_id == actor.id):
+            refused.append(already_reviewed(entry))
             continue
         record(actor, f"entry.{new_state}", "entry", entry_id, before={"state": "submitted"},
                after={"state": new_state, "note": note.strip(),
                       "credentials": actor.credentials,
                       "attestation": changes["attestation"]})
-        db.session.refresh(entry)
-        if action == "approve" and entry.amends_id is not None:
-            original = db.session.get(Entry, entry.amends_id)
-            if original.state == "approved":
-                original.state = "superseded"
-                record(None, "entry.superseded", "entry", original.id,
-                       before={"state": "approved"},
-                       after={"state": "superseded", "by": entry_id})
+        after_review(entry, action)
         done.append(entry_id)
     return Outcome(done, refused)
+
+
+def claim_review(entry_id: int, new_state: str, changes: dict, *conditions) -> bool:
+    """The one conditional UPDATE on the state by which every review (the supervisor's queue,
+    a preceptor's link) wins or loses: of two reviewers at once exactly one changes it."""
+    return bool(db.session.execute(
+        update(Entry).where(Entry.id == entry_id, Entry.state == "submitted", *conditions)
+        .values(state=new_state, **changes).execution_options(synchronize_session=False)
+    ).rowcount)
+
+
+def already_reviewed(entry: Entry) -> str:
+    """Why a review lost: who was first and when, or the state the entry is in."""
+    db.session.refresh(entry)
+    if entry.reviewed_at:
+        who = entry.reviewer_name or "someone"
+        return (f"Entry {entry.id} was already reviewed by {who} at "
+                f"{entry.reviewed_at:%Y-%m-%d %H:%M} UTC.")
+    return f"Entry {entry.id} is {entry.state_label.lower()}, not waiting for sign-off."
+
+
+def after_review(entry: Entry, action: str) -> None:
+    """Reload the entry the UPDATE changed; an approved amendment supersedes its original."""
+    db.session.refresh(entry)
+    if action == "approve" and entry.amends_id is not None:
+        original = db.session.get(Entry, entry.amends_id)
+        if original.state == "approved":
+            original.state = "superseded"
+            record(None, "entry.superseded", "entry", original.id,
+                   before={"state": "approved"},
+                   after={"state": "superseded", "by": entry.id})
 
 
 def with_values(draft: Draft, **changes) -> Draft:

@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    EmailField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -14,12 +15,20 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput
 
 from certprep.auth.models import User
 from certprep.forms import fits
-from certprep.hours.models import Entry, Program
+from certprep.hours.models import Entry, Preceptor, PreceptorLink, Program
+from certprep.hours.preceptors import DECISIONS
 from certprep.hours.vocab import CATEGORIES
 
 
@@ -117,6 +126,64 @@ class EnrolForm(FlaskForm):
 
 class InviteNurseForm(FlaskForm):
     email = StringField("Nurse's email", validators=[DataRequired(), fits(User.email)])
+    full_name = StringField("Full name (for a nurse without an account: they are invited)",
+                            validators=[fits(User.full_name)])
+
+
+class PreceptorForm(FlaskForm):
+    """An admin or a site supervisor registers an external preceptor (no certprep account)."""
+
+    site = SelectField("Site", coerce=int, validate_choice=False)
+    full_name = StringField("Preceptor's full name",
+                            validators=[DataRequired("Give the preceptor's name."),
+                                        fits(Preceptor.full_name)])
+    credentials = StringField("Credentials (for example RN, MSN)",
+                              validators=[fits(Preceptor.credentials)])
+    email = EmailField("Preceptor's email", validators=[
+        DataRequired("Give the preceptor's email."), Email("Give a valid email address."),
+        fits(Preceptor.email)])
+
+
+class PreceptorRequestForm(FlaskForm):
+    """A nurse asks a registered preceptor to sign chosen submitted entries."""
+
+    preceptor = SelectField("Preceptor", coerce=int, validate_choice=False,
+                            validators=[DataRequired("Choose a preceptor.")])
+    entries = SelectMultipleField("Submitted entries to sign", coerce=int,
+                                  validate_choice=False, option_widget=CheckboxInput(),
+                                  validators=[DataRequired("Choose at least one entry.")])
+
+
+def signoff_form(entries, formdata=None):
+    """The preceptor's form: their typed name, the attestation, and for each entry the link
+    is bound to a decision and a note. Built per link, so it has fields for those entries
+    only."""
+
+    class SignOffForm(FlaskForm):
+        typed_name = StringField("Type your full name", validators=[
+            DataRequired("Type your full name to sign."), fits(PreceptorLink.typed_name)])
+        attest = BooleanField("I confirm the attestation above", validators=[
+            DataRequired("Tick the box to confirm the attestation.")])
+
+        def validate(self, extra_validators=None) -> bool:
+            valid = super().validate(extra_validators)
+            for entry in entries:
+                if (self[f"decision_{entry.id}"].data == "return"
+                        and not (self[f"note_{entry.id}"].data or "").strip()):
+                    self[f"note_{entry.id}"].errors.append(
+                        "Say what the nurse should change to return this entry.")
+                    valid = False
+            return valid
+
+    for entry in entries:
+        setattr(SignOffForm, f"decision_{entry.id}", SelectField(
+            f"Entry of {entry.day.isoformat()}", choices=[
+                SelectChoice(key, label) for key, label in DECISIONS.items()],
+            validators=[InputRequired("Choose approve or return.")]))
+        setattr(SignOffForm, f"note_{entry.id}", TextAreaField(
+            "Note to the nurse", validators=[fits(Entry.review_note)],
+            description="Required to return the entry."))
+    return SignOffForm(formdata=formdata) if formdata is not None else SignOffForm()
 
 
 class SiteSettingsForm(FlaskForm):

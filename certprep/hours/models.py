@@ -15,6 +15,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -123,6 +124,9 @@ class Entry(db.Model):
     reviewer_credentials: Mapped[str] = mapped_column(String(60), default="")
     attestation: Mapped[str] = mapped_column(Text, default="")
     review_note: Mapped[str] = mapped_column(String(1000), default="")
+    # Set when the review came from an external preceptor through an emailed one-time link.
+    # (Which link and preceptor: PreceptorLinkEntry.decision names this entry.)
+    signed_via_link: Mapped[bool] = mapped_column(default=False)
 
     nurse: Mapped[User] = relationship(foreign_keys=[nurse_id])
     supervisor: Mapped[User] = relationship(foreign_keys=[supervisor_id])
@@ -169,6 +173,72 @@ class Entry(db.Model):
 def _hhmm(value: time | None) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
+
+class Preceptor(db.Model):
+    """An external preceptor of a site: signs entries through an emailed one-time link,
+    without a certprep account. Registered by an admin or a supervisor of the site."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"), index=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    credentials: Mapped[str] = mapped_column(String(60), default="")
+    email: Mapped[str] = mapped_column(String(254))  # stored lower-case
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship()
+
+    __table_args__ = (UniqueConstraint("site_id", "email", name="one_preceptor_per_email"),)
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.full_name}, {self.credentials}" if self.credentials else self.full_name
+
+
+class PreceptorLink(db.Model):
+    """A nurse's request for sign-off by a preceptor: bound to exactly its entries, opened by
+    a one-time link of which only the hash is kept. No hash yet: the link waits for a site
+    supervisor or an admin to issue it (no mail configured, or the mail failed)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    preceptor_id: Mapped[int] = mapped_column(ForeignKey("preceptor.id", ondelete="RESTRICT"),
+                                              index=True)
+    nurse_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="RESTRICT"), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # What the preceptor confirmed when they used it.
+    typed_name: Mapped[str] = mapped_column(String(120), default="")
+    attestation: Mapped[str] = mapped_column(Text, default="")
+
+    preceptor: Mapped[Preceptor] = relationship(lazy="joined")
+    nurse: Mapped[User] = relationship()
+    entries: Mapped[list[PreceptorLinkEntry]] = relationship(
+        back_populates="link", cascade="all, delete-orphan", lazy="selectin")
+
+    @property
+    def entry_ids(self) -> frozenset[int]:
+        return frozenset(item.entry_id for item in self.entries)
+
+
+class PreceptorLinkEntry(db.Model):
+    """One entry a preceptor link may sign, and no other."""
+
+    link_id: Mapped[int] = mapped_column(ForeignKey("preceptor_link.id", ondelete="RESTRICT"),
+                                         primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="RESTRICT"),
+                                          primary_key=True, index=True)
+    # What the preceptor decided through this link: "" until then, or when another
+    # reviewer was first.
+    decision: Mapped[str] = mapped_column(String(10), default="")
+
+    link: Mapped[PreceptorLink] = relationship(back_populates="entries")
+
+    __table_args__ = (
+        CheckConstraint("decision IN ('', 'approve', 'return')", name="known_decision"),
+    )
 
 
 class CEActivity(db.Model):

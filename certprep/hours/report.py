@@ -22,7 +22,7 @@ from fpdf import FPDF
 from certprep.hours import rules
 from certprep.hours.vocab import CATEGORIES
 
-SCHEMA = 1
+SCHEMA = 2  # 2: each entry says whether a preceptor signed it through an emailed link
 CODE_LENGTH = 20  # base32 characters: 100 bits
 
 
@@ -50,6 +50,7 @@ def contents(nurse, program, figures: rules.Eligibility, approved, *, issued: da
             {"date": e.day.isoformat(), "hours": e.hours, "category": CATEGORIES[e.category],
              "site": e.site.name, "signer": e.reviewer_name,
              "credentials": e.reviewer_credentials,
+             "via": "emailed link" if e.signed_via_link else "account",
              "signed_at": e.reviewed_at.strftime("%Y-%m-%d %H:%M UTC") if e.reviewed_at else ""}
             for e in approved],
         "issued": issued.strftime("%Y-%m-%d %H:%M UTC"),
@@ -134,6 +135,8 @@ def pdf(summary: dict, code: str, verify_url: str, *, compress: bool = True) -> 
         for entry in summary["entries"]:
             signer = entry["signer"] + (f", {entry['credentials']}" if entry["credentials"]
                                         else "")
+            if entry.get("via") == "emailed link":
+                signer += " (external preceptor, by emailed one-time link)"
             grid.row(tuple(_latin(v) for v in (entry["date"], f"{entry['hours']:g}",
                                                entry["category"], entry["site"], signer,
                                                entry["signed_at"])))

@@ -142,7 +142,8 @@ def portable(user: User) -> dict:
                      "reviewed_by": e.reviewer_name, "reviewer_credentials":
                      e.reviewer_credentials, "reviewed_at": e.reviewed_at and
                      e.reviewed_at.isoformat(), "review_note": e.review_note,
-                     "attestation": e.attestation} for e in mine],
+                     "attestation": e.attestation,
+                     "signed_via_emailed_link": e.signed_via_link} for e in mine],
         "ce": [{"title": a.title, "provider": a.provider, "date": a.day.isoformat(),
                 "contact_hours": float(a.contact_hours), "accreditation": a.accreditation,
                 "certificate": a.certificate_type or None} for a in ce],

@@ -3,7 +3,8 @@
 A move is (state, action, relation) -> new state. The relation is how the actor stands to
 the entry, as `relation()` in hours/policy.py works it out: "owner" (the nurse who logged
 it), "signer" (the supervisor the entry names), "admin", "system" (the app itself, when an
-amendment is approved), or "other".
+amendment is approved), "preceptor" (an external preceptor of the entry's site, through a
+one-time link bound to the entry: approve or return, never reject), or "other".
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 
 from certprep.hours.vocab import STATES
 
-RELATIONS = ("owner", "signer", "admin", "system", "other")
+RELATIONS = ("owner", "signer", "admin", "system", "preceptor", "other")
 ACTIONS = ("edit", "submit", "withdraw", "approve", "return", "reject", "amend", "reassign",
            "supersede")
 
@@ -23,8 +24,8 @@ TABLE: dict[tuple[str, str], dict[str, str]] = {
     **{(state, "edit"): {"owner": state} for state in EDITABLE},
     **{(state, "submit"): {"owner": "submitted"} for state in EDITABLE},
     ("submitted", "withdraw"): {"owner": "withdrawn"},
-    ("submitted", "approve"): {"signer": "approved"},
-    ("submitted", "return"): {"signer": "returned"},
+    ("submitted", "approve"): {"signer": "approved", "preceptor": "approved"},
+    ("submitted", "return"): {"signer": "returned", "preceptor": "returned"},
     ("submitted", "reject"): {"signer": "rejected"},
     # The original stays approved and counted; the amendment is a new entry of its own.
     ("approved", "amend"): {"owner": "approved"},

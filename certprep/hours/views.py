@@ -20,6 +20,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from certprep.admin.views import deliver_link
+from certprep.auth import accounts
 from certprep.auth.authz import public, role_required, signed_in
 from certprep.auth.models import User
 from certprep.extensions import db, limiter
@@ -60,7 +62,7 @@ from certprep.hours.models import (
     SiteProgram,
     VerifiedReport,
 )
-from certprep.hours.policy import can_edit, can_reassign, can_view, relation
+from certprep.hours.policy import can_edit, can_invite_nurse, can_reassign, can_view, relation
 from certprep.hours.vocab import CATEGORIES
 from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
@@ -706,11 +708,17 @@ def sites():
     if form.validate_on_submit():
         site = next((s for s in mine if s.id == site_id), None)
         nurse = User.by_email(form.email.data)
-        if site is None:
-            flash("Choose one of your sites.", "error")
-        elif nurse is None or not nurse.has_role("nurse"):
-            form.email.errors.append("No nurse account has this email. Ask an administrator "
-                                     "to invite them, or ask them to register.")
+        if site is None or not can_invite_nurse(user, site.id, entries.site_ids_of(user)):
+            flash("Choose one of the sites you supervise.", "error")
+        elif nurse is None:
+            if not (form.full_name.data or "").strip():
+                form.full_name.errors.append("No account has this email: give the nurse's "
+                                             "full name to invite them.")
+            else:
+                return _invite_nurse(user, site, form)
+        elif not nurse.has_role("nurse"):
+            form.email.errors.append("This account is not a nurse's. Ask an administrator "
+                                     "to give it the nurse role.")
         elif db.session.get(SiteMember, (site.id, nurse.id)) is not None:
             flash(f"{nurse.full_name} is already a member of {site.name}.", "info")
         else:
@@ -736,6 +744,25 @@ def sites():
             settings[site.id] = settings_form
     return render_template("hours/sites.html", sites=mine, members=members, form=form,
                            settings=settings)
+
+
+def _invite_nurse(supervisor: User, site: Site, form: InviteNurseForm):
+    """A new account, an invited nurse and a member of `site`, with the usual invite link:
+    mailed, or shown to the supervisor to pass on."""
+    try:
+        nurse = accounts.create_user(form.email.data, form.full_name.data, {"nurse"})
+    except accounts.AccountError as error:
+        form.email.errors.append(str(error))
+        return render_template("hours/sites.html", sites=[site], members=summary.members_of(
+            [site.id]), form=form, settings=None)
+    db.session.add(SiteMember(site=site, user=nurse))
+    token = accounts.issue_link(nurse, "invite", hours=current_app.config["INVITE_TTL_HOURS"],
+                                created_by=supervisor)
+    record(supervisor, "user.invited", "user", nurse.id, after={
+        "email": nurse.email, "roles": ["nurse"], "site_id": site.id})
+    db.session.commit()
+    link = deliver_link(nurse, "auth.accept_invite", token, "Your certprep invitation")
+    return render_template("hours/invite_link.html", user=nurse, link=link, site=site)
 
 
 @bp.route("/sites/<int:site_id>/settings", methods=["POST"])

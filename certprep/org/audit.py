@@ -54,6 +54,10 @@ ACTIONS = {
     "entry.superseded": "Hours replaced by an approved amendment",
     "entry.reassigned": "Hours reassigned to another supervisor",
     "entry.imported": "Hours imported",
+    "preceptor.registered": "External preceptor registered",
+    "preceptor.requested": "Sign-off by an external preceptor requested",
+    "preceptor.link_issued": "Preceptor's one-time link issued",
+    "preceptor.link_used": "Preceptor's one-time link used",
 }
 
 

@@ -19,6 +19,8 @@ ALLOWED = {
     ("submitted", "approve", "signer"): "approved",
     ("submitted", "return", "signer"): "returned",
     ("submitted", "reject", "signer"): "rejected",
+    ("submitted", "approve", "preceptor"): "approved",
+    ("submitted", "return", "preceptor"): "returned",
     ("approved", "amend", "owner"): "approved",
     ("approved", "supersede", "system"): "superseded",
     ("draft", "reassign", "admin"): "draft",
