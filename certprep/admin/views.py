@@ -1,6 +1,5 @@
 """Account, site and settings management for administrators."""
 
-import smtplib
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -24,12 +23,11 @@ from certprep.auth.models import User
 from certprep.auth.sessions import sign_out_everywhere
 from certprep.extensions import db
 from certprep.forms import EmptyForm, flash_errors
-from certprep.mail import mail_configured, send_mail
+from certprep.mail import deliver_link
 from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
 from certprep.org.sites import SiteError, create_site
 from certprep.startup import limits_in_one_worker
-from certprep.urls import external_url
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -39,21 +37,6 @@ def site_choices(blank: str | None = None) -> list[SelectChoice]:
     return ([SelectChoice(0, blank)] if blank else []) + [
         SelectChoice(site.id, site.name) for site in sites
     ]
-
-
-def deliver_link(user: User, endpoint: str, token: str, subject: str) -> str | None:
-    """Email the link when SMTP is set up; otherwise return it for the admin to pass on."""
-    url = external_url(endpoint, token=token)
-    if mail_configured():
-        try:
-            send_mail(user.email, subject, f"Open this link to continue:\n\n{url}\n")
-        except (OSError, smtplib.SMTPException) as error:
-            current_app.logger.warning("could not send mail to user %s: %s", user.id, error)
-            flash("The email could not be sent; pass this link on yourself.", "warning")
-            return url
-        flash(f"The link was sent to {user.email}.", "success")
-        return None
-    return url
 
 
 @bp.route("/users")

@@ -20,7 +20,6 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from certprep.admin.views import deliver_link
 from certprep.auth import accounts
 from certprep.auth.authz import public, role_required, signed_in
 from certprep.auth.models import User
@@ -64,6 +63,7 @@ from certprep.hours.models import (
 )
 from certprep.hours.policy import can_edit, can_invite_nurse, can_reassign, can_view, relation
 from certprep.hours.vocab import CATEGORIES
+from certprep.mail import deliver_link
 from certprep.org.audit import AuditEntry, record
 from certprep.org.models import Setting, Site, SiteMember
 from certprep.timeutil import utcnow

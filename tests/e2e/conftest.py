@@ -40,8 +40,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright  # deferred: only browser runs need it
+    from playwright.sync_api import expect, sync_playwright  # deferred: browser runs only
 
+    # The default 5 s per expectation is too short on a shared 2-core machine under load.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser

@@ -364,7 +364,7 @@ def test_a_supervisor_invites_a_new_nurse_to_their_site(app, world):
 
 def test_with_mail_the_invite_is_emailed_not_shown(app, world, monkeypatch):
     sent = []
-    monkeypatch.setattr("certprep.admin.views.send_mail",
+    monkeypatch.setattr("certprep.mail.send_mail",
                         lambda to, subject, body: sent.append((to, body)))
     app.config["MAIL_SERVER"] = "smtp.example.org"
     page = post_form(as_user(app, world.supervisor), "/hours/sites", {
