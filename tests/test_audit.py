@@ -154,3 +154,15 @@ def test_site_creation_is_recorded(admin_client):
     assert [(e.action, e.subject_id, e.after) for e in entries()] == [
         ("site.created", site.id, {"name": "West Clinic"})
     ]
+
+
+@pytest.mark.parametrize(("action", "after", "label"), [
+    ("entry.approved", {"via": "emailed_link", "typed_name": "Pat Preceptor"},
+     "Pat Preceptor (external preceptor, emailed link)"),
+    ("preceptor.link_used", {"typed_name": "Pat Preceptor"},
+     "Pat Preceptor (external preceptor, emailed link)"),
+    ("entry.superseded", {"state": "superseded"}, "certprep (an approved amendment replaced it)"),
+    ("site.created", {"name": "North"}, "command line"),
+])
+def test_entries_without_an_account_say_who_acted(action, after, label):
+    assert AuditEntry(action=action, subject_type="x", after=after).actor_label == label

@@ -83,6 +83,21 @@ class AuditEntry(db.Model):
     def action_label(self) -> str:
         return ACTIONS.get(self.action, self.action)
 
+    @property
+    def actor_label(self) -> str:
+        """Who did it, in words: an account, an external preceptor through an emailed link,
+        certprep itself, or the command line (the entries with no account)."""
+        if self.actor is not None:
+            return self.actor.email
+        after = self.after or {}
+        if after.get("via") == "emailed_link" or self.action == "preceptor.link_used":
+            name = after.get("typed_name")
+            return f"{name} (external preceptor, emailed link)" if name else (
+                "external preceptor (emailed link)")
+        if self.action == "entry.superseded":
+            return "certprep (an approved amendment replaced it)"
+        return "command line"
+
 
 def record(
     actor: User | None,
