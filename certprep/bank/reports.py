@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from certprep.bank.models import one_of
 from certprep.extensions import db
 from certprep.timeutil import UTCDateTime, utcnow
 
@@ -20,10 +21,6 @@ REPORT_REASON_LABELS = {
     "outdated": "The content is outdated", "other": "Something else",
 }
 REPORT_STATES = ("open", "resolved")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class QuestionReport(db.Model):
@@ -45,6 +42,6 @@ class QuestionReport(db.Model):
     resolution: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
-        CheckConstraint(_one_of("reason", REPORT_REASONS), name="known_reason"),
-        CheckConstraint(_one_of("state", REPORT_STATES), name="known_state"),
+        CheckConstraint(one_of("reason", REPORT_REASONS), name="known_reason"),
+        CheckConstraint(one_of("state", REPORT_STATES), name="known_state"),
     )

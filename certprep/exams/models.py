@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from certprep.bank.models import one_of
 from certprep.extensions import db
 from certprep.timeutil import UTCDateTime, utcnow
 
@@ -31,10 +32,6 @@ POOL_LABELS = {
     "flagged": "Flagged by me", "omitted": "Left unanswered", "due": "Due for review",
 }
 ATTEMPT_STATES = ("in_progress", "submitted")
-
-
-def _one_of(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class ExamBlueprint(db.Model):
@@ -81,8 +78,8 @@ class Attempt(db.Model):
     )
 
     __table_args__ = (
-        CheckConstraint(_one_of("mode", MODES), name="known_mode"),
-        CheckConstraint(_one_of("state", ATTEMPT_STATES), name="known_state"),
+        CheckConstraint(one_of("mode", MODES), name="known_mode"),
+        CheckConstraint(one_of("state", ATTEMPT_STATES), name="known_state"),
         Index("ix_attempt_user_started", "user_id", "started_at"),
     )
 

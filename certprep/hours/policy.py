@@ -31,6 +31,11 @@ def can_edit(user, entry, user_site_ids=frozenset()) -> bool:
     return move(entry.state, "edit", relation(user, entry, user_site_ids)).allowed
 
 
+def can_amend(user, entry, user_site_ids=frozenset()) -> bool:
+    """Only the nurse corrects an approved entry, and only by an amendment."""
+    return move(entry.state, "amend", relation(user, entry, user_site_ids)).allowed
+
+
 def can_sign(user, entry, user_site_ids=frozenset()) -> bool:
     """A supervisor of the entry's site whom the entry names, never its own nurse."""
     return relation(user, entry, user_site_ids) == "signer"

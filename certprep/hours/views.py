@@ -61,7 +61,14 @@ from certprep.hours.models import (
     SiteProgram,
     VerifiedReport,
 )
-from certprep.hours.policy import can_edit, can_invite_nurse, can_reassign, can_view, relation
+from certprep.hours.policy import (
+    can_amend,
+    can_edit,
+    can_invite_nurse,
+    can_reassign,
+    can_view,
+    relation,
+)
 from certprep.hours.vocab import CATEGORIES
 from certprep.mail import deliver_link
 from certprep.org.audit import AuditEntry, record
@@ -242,6 +249,16 @@ def entry(entry_id):
                            reassign=reassign)
 
 
+def _entry_form(entry: Entry, nurse) -> EntryForm:
+    """The entry form, filled from `entry` on GET: for an edit or an amendment of it."""
+    form = EntryForm(obj=entry if request.method == "GET" else None)
+    _choose(form, nurse)
+    if request.method == "GET":
+        form.site.data, form.supervisor.data = entry.site_id, entry.supervisor_id
+        form.hours.data = None if entry.start else entry.minutes / 60
+    return form
+
+
 @bp.route("/<int:entry_id>/edit", methods=["GET", "POST"])
 @role_required("nurse")
 def edit_entry(entry_id):
@@ -250,11 +267,7 @@ def edit_entry(entry_id):
         flash("This entry cannot be edited now: only drafts, returned and withdrawn entries "
               "can. To correct an approved entry, create an amendment.", "error")
         return redirect(url_for("hours.entry", entry_id=item.id))
-    form = EntryForm(obj=item if request.method == "GET" else None)
-    _choose(form, nurse)
-    if request.method == "GET":
-        form.site.data, form.supervisor.data = item.site_id, item.supervisor_id
-        form.hours.data = None if item.start else item.minutes / 60
+    form = _entry_form(item, nurse)
     draft = _checked(form, nurse, entry=item)
     if draft is not None:
         entries.edit(item, draft, nurse, now=utcnow(), submit=form.submit_now.data)
@@ -269,14 +282,10 @@ def edit_entry(entry_id):
 @role_required("nurse")
 def amend_entry(entry_id):
     nurse, original = me(), _own_entry(entry_id)
-    if original.state != "approved" or original.nurse_id != nurse.id:
+    if not can_amend(nurse, original):
         flash("Only your own approved entries can be amended.", "error")
         return redirect(url_for("hours.entry", entry_id=original.id))
-    form = EntryForm(obj=original if request.method == "GET" else None)
-    _choose(form, nurse)
-    if request.method == "GET":
-        form.site.data, form.supervisor.data = original.site_id, original.supervisor_id
-        form.hours.data = None if original.start else original.minutes / 60
+    form = _entry_form(original, nurse)
     draft = _checked(form, nurse, amends=original)
     if draft is not None:
         entries.create(nurse, draft, now=utcnow(), submit=True, amends=original)

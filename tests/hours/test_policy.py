@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from certprep.hours.policy import can_edit, can_reassign, can_sign, can_view, relation
+from certprep.hours.policy import can_amend, can_edit, can_reassign, can_sign, can_view, relation
 
 SITE, OTHER_SITE = 1, 2
 
@@ -66,3 +66,13 @@ def test_only_admins_reassign_and_not_after_approval():
     assert can_reassign(Person(id=50, roles={"admin"}), entry())
     assert not can_reassign(Person(id=50, roles={"admin"}), entry(state="approved"))
     assert not can_reassign(Person(id=20, roles={"supervisor"}), entry(), )
+
+
+@pytest.mark.parametrize(("state", "amendable"), [
+    ("approved", True), ("draft", False), ("submitted", False), ("returned", False),
+    ("rejected", False), ("withdrawn", False), ("superseded", False),
+])
+def test_only_the_nurse_amends_and_only_an_approved_entry(state, amendable):
+    assert can_amend(Person(id=10, roles={"nurse"}), entry(state=state)) is amendable
+    assert not can_amend(Person(id=50, roles={"admin"}), entry(state=state))
+    assert not can_amend(Person(id=20, roles={"supervisor"}), entry(state=state))
