@@ -13,26 +13,31 @@ from datetime import timedelta
 
 from flask import Flask, current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from certprep.auth.models import User, UserSession, token_hash
 from certprep.extensions import db, login_manager
 from certprep.timeutil import utcnow
 
+# Built once: every signed-in request runs it, and building a statement costs more than
+# executing it (SQLAlchemy then reuses its compiled form by identity).
+SIGNED_IN_USER = (
+    select(User)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where(
+        UserSession.token_hash == bindparam("token_hash"),
+        UserSession.expires_at > bindparam("now"),
+        User.active.is_(True),
+    )
+    .options(joinedload(User.roles))
+)
+
 
 def load_user(device_token: str) -> User | None:
     """The active user signed in on this device, with their roles: one query per request."""
-    now = utcnow()
     user = db.session.scalars(
-        select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            UserSession.token_hash == token_hash(device_token),
-            UserSession.expires_at > now,
-            User.active.is_(True),
-        )
-        .options(joinedload(User.roles))
+        SIGNED_IN_USER, {"token_hash": token_hash(device_token), "now": utcnow()}
     ).unique().one_or_none()
     if user is not None:
         user.device_token = device_token
