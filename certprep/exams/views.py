@@ -17,10 +17,10 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, Signer
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, bindparam, case, cast, func, select
+from sqlalchemy.orm import aliased, selectinload
 from wtforms import SelectChoice
 
 from certprep.auth.authz import role_required
@@ -235,22 +235,53 @@ def _response_from(form, item: AttemptItem, record, shown: dict) -> Response:
     return Response(matches=tuple(matches))
 
 
+# The navigator's state of every item in one text column, "position*4 + answered*2 +
+# flagged" per item: the page then needs one query instead of two, whatever the length.
+_others = aliased(AttemptItem)
+NAVIGATOR_STATES = (
+    select(func.aggregate_strings(cast(
+        _others.position * 4
+        + case((_others.response.is_not(None), 2), else_=0)
+        + case((_others.flagged, 1), else_=0), String), ","))
+    .where(_others.attempt_id == Attempt.id)
+    .scalar_subquery()
+)
+# Built once (building costs more than running it): the attempt and the item at a
+# position with the version it shows; the page adds the nurse's note on the question and
+# the navigator's states, which saving an answer does not need.
+ANSWERED_ITEM = (
+    select(Attempt, AttemptItem, QuestionVersion)
+    .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id)
+          & (AttemptItem.position == bindparam("position")))
+    .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
+    .where(Attempt.id == bindparam("attempt_id"))
+)
+QUESTION_PAGE = (
+    ANSWERED_ITEM.add_columns(QuestionNote, NAVIGATOR_STATES)
+    .outerjoin(QuestionNote, (QuestionNote.question_id == AttemptItem.question_id)
+               & (QuestionNote.user_id == bindparam("user_id")))
+)
+
+
+def navigator_states(aggregated: str | None) -> list[tuple[int, bool, bool]]:
+    """(position, answered, flagged) for each item, in order, from NAVIGATOR_STATES."""
+    codes = sorted(int(code) for code in (aggregated or "").split(",") if code)
+    return [(code // 4, bool(code & 2), bool(code & 1)) for code in codes]
+
+
 @bp.route("/attempts/<int:attempt_id>/<int:n>", methods=["GET", "POST"])
 @role_required(*TAKERS)
 def question(attempt_id, n):
     """One question. Its cost is fixed whatever the test's length or the nurse's history:
-    the attempt with the item, its version and the nurse's note in one query, then the
-    navigator's three columns. Showing it writes nothing."""
+    one query after the signed-in user's. Showing it writes nothing."""
+    showing = request.method == "GET"
     row = db.session.execute(
-        select(Attempt, AttemptItem, QuestionVersion, QuestionNote)
-        .join(AttemptItem, (AttemptItem.attempt_id == Attempt.id) & (AttemptItem.position == n))
-        .join(QuestionVersion, QuestionVersion.id == AttemptItem.version_id)
-        .outerjoin(QuestionNote, (QuestionNote.question_id == AttemptItem.question_id)
-                   & (QuestionNote.user_id == current_user.id))
-        .where(Attempt.id == attempt_id)).one_or_none()
+        QUESTION_PAGE if showing else ANSWERED_ITEM,
+        {"attempt_id": attempt_id, "position": n, "user_id": current_user.id},
+    ).one_or_none()
     if row is None or not rules.can_take_attempt(current_user, row[0]):
         abort(404)
-    attempt, item, version, note = row
+    attempt, item, version, *page_only = row
     wants_json = request.accept_mimetypes.best == "application/json"
     moment = now()
     try:
@@ -259,7 +290,7 @@ def question(attempt_id, n):
         return _closed(attempt, str(closed), wants_json)
     record = to_record(version)
     shown = _shown(item, record)
-    if request.method == "POST":
+    if not showing:
         form = _form_for(item, record, shown)()
         if not form.validate_on_submit():
             if wants_json:
@@ -280,10 +311,8 @@ def question(attempt_id, n):
             reply = redirect(_after_answer(attempt, item, form.go.data))
         db.session.commit()
         return reply
+    note, navigator = page_only
     saved = attempts.response_from_json(item.response)
-    navigator = db.session.execute(
-        select(AttemptItem.position, AttemptItem.response.is_not(None), AttemptItem.flagged)
-        .where(AttemptItem.attempt_id == attempt.id).order_by(AttemptItem.position)).all()
     tutor_feedback = attempt.mode == "tutor" and item.correct is not None
     base = url_for("exams.question", attempt_id=attempt.id, n=0)[:-1]
     page = render_template(
@@ -291,32 +320,37 @@ def question(attempt_id, n):
         note=note, reasons=REPORT_REASON_LABELS, reveal=tutor_feedback, moment=moment,
         typed=saved.text, matched=dict(saved.matches),
         picked=_picked(item), base=base, opened=opened_token(item.id, moment),
-        navigator=navigator_html(base, navigator, item.position),
+        navigator=navigator_html(base, navigator_states(navigator), item.position),
         seconds_left=_seconds_left(attempt, moment), modes=MODE_LABELS,
         labels=outline, letters=LETTERS,
     )
     return page  # showing a question writes nothing: its time is counted when it is saved
 
 
-def _opened_signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.secret_key, salt="exams.question-opened")
+def _opened_signer() -> Signer:
+    """One signer per app, kept: every question page and every save uses it."""
+    signer = current_app.extensions.get("exams.opened_signer")
+    if signer is None:
+        signer = Signer(current_app.secret_key, salt="exams.question-opened")
+        current_app.extensions["exams.opened_signer"] = signer
+    return signer
 
 
 def opened_token(item_id: int, moment: datetime) -> str:
     """When the server showed this item, signed, so that a save can count the time spent
     without a write each time a question is shown."""
-    return _opened_signer().dumps([item_id, moment.timestamp()])
+    return _opened_signer().sign(f"{item_id}:{moment.timestamp()}").decode()
 
 
 def opened_at(token: str | None, item_id: int) -> datetime | None:
     """The time in a token this server signed for this item; None for anything else."""
     try:
-        signed_item, stamp = _opened_signer().loads(token or "", max_age=None)
-    except (BadSignature, ValueError, TypeError):
+        signed_item, stamp = _opened_signer().unsign(token or "").decode().split(":")
+        if int(signed_item) != item_id:
+            return None
+        return datetime.fromtimestamp(float(stamp), tz=UTC)
+    except (BadSignature, ValueError, OverflowError):
         return None
-    if signed_item != item_id:
-        return None
-    return datetime.fromtimestamp(stamp, tz=UTC)
 
 
 def navigator_html(base: str, rows, current: int) -> Markup:

@@ -221,6 +221,25 @@ def test_flags_strike_outs_and_the_submit_screen(client, nurse):
     assert 'class="option struck"' in page
 
 
+def test_the_navigator_shows_each_questions_state_and_the_tab_names_the_question(client, nurse):
+    attempt_id = start(client, count=6)
+    answer(client, attempt_id, 2, right_answer(item_at(attempt_id, 2)))
+    answer(client, attempt_id, 3, {"flag": "y"})
+    answer(client, attempt_id, 5, {**wrong_answer(item_at(attempt_id, 5)), "flag": "y"})
+    page = client.get(f"/exams/attempts/{attempt_id}/4").get_data(as_text=True)
+    links = re.findall(r'<a href="[^"]+/(\d+)" class="([^"]+)"( aria-current="page")? '
+                       r'aria-label="([^"]+)"', page)
+    assert [(int(n), state, bool(here), said) for n, state, here, said in links] == [
+        (1, "unanswered", False, "Question 1, not answered"),
+        (2, "answered", False, "Question 2, answered"),
+        (3, "unanswered flagged", False, "Question 3, not answered, flagged"),
+        (4, "unanswered", True, "Question 4, not answered"),
+        (5, "answered flagged", False, "Question 5, answered, flagged"),
+        (6, "unanswered", False, "Question 6, not answered"),
+    ]
+    assert re.search(r"<title>(.*?)</title>", page).group(1) == "Question 4 of 6 · certprep"
+
+
 def test_submitting_schedules_reviews_and_wrong_ones_are_due_tomorrow(app, client, nurse):
     attempt_id = start(client, count=2, domain="interventions")
     answer(client, attempt_id, 1, right_answer(item_at(attempt_id, 1)))
