@@ -4,6 +4,7 @@ from flask import Flask
 
 from certprep.auth.models import ROLE_LABELS
 from certprep.bank.richtext import to_html
+from certprep.navigation import menu_links
 from certprep.org.models import Setting
 
 
@@ -14,5 +15,6 @@ def init_app(app: Flask) -> None:
     def globals_for_templates():
         return {
             "role_labels": ROLE_LABELS,
+            "menu_links": menu_links,
             "registration_open": lambda: Setting.get("self_registration") == "on",
         }

@@ -62,8 +62,8 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
-    def role_names(self) -> set[str]:
-        return {role.name for role in self.roles}
+    def role_names(self) -> frozenset[str]:
+        return frozenset(role.name for role in self.roles)
 
     def has_role(self, *names: str) -> bool:
         return bool(self.role_names.intersection(names))
