@@ -274,7 +274,7 @@ def navigator_states(aggregated: str | None) -> list[tuple[int, bool, bool]]:
 def question(attempt_id, n):
     """One question. Its cost is fixed whatever the test's length or the nurse's history:
     one query after the signed-in user's. Showing it writes nothing."""
-    showing = request.method == "GET"
+    showing = request.method != "POST"  # GET, or HEAD
     row = db.session.execute(
         QUESTION_PAGE if showing else ANSWERED_ITEM,
         {"attempt_id": attempt_id, "position": n, "user_id": current_user.id},

@@ -238,6 +238,10 @@ def test_the_navigator_shows_each_questions_state_and_the_tab_names_the_question
         (6, "unanswered", False, "Question 6, not answered"),
     ]
     assert re.search(r"<title>(.*?)</title>", page).group(1) == "Question 4 of 6 · certprep"
+    # A HEAD request (a link checker, a proxy) shows the page and saves nothing.
+    assert client.head(f"/exams/attempts/{attempt_id}/4").status_code == 200
+    assert "could not be read" not in client.get(f"/exams/attempts/{attempt_id}/4").get_data(
+        as_text=True)
 
 
 def test_submitting_schedules_reviews_and_wrong_ones_are_due_tomorrow(app, client, nurse):
