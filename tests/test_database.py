@@ -1,12 +1,17 @@
-"""Per-connection database settings: SQLite's foreign keys and its busy timeout."""
+"""Per-connection database settings (SQLite's foreign keys and busy timeout), and when a
+request's transaction ends: a page that only read ends it before rendering; anything else
+is left to the view and to teardown."""
 
 import threading
 import time
 
-from sqlalchemy import text
+import pytest
+from flask import render_template_string
+from sqlalchemy import select, text
 
 from certprep.database import SQLITE_BUSY_TIMEOUT_MS
 from certprep.extensions import db
+from certprep.org.models import Setting
 from tests.conftest import ADMIN_EMAIL, login
 
 LOCK_SECONDS = 1.0
@@ -44,3 +49,59 @@ def test_sqlite_connections_enforce_foreign_keys(app):
         assert db.session.execute(text("PRAGMA busy_timeout")).scalar() == SQLITE_BUSY_TIMEOUT_MS
     else:
         assert db.engine.dialect.name == "postgresql"  # enforces both by itself
+
+
+def show_transaction_state() -> str:
+    """A template that says whether the request's transaction is still open as it renders."""
+    return render_template_string("open={{ session_open() }}",
+                                  session_open=lambda: db.session().in_transaction())
+
+
+def add_pending(key):
+    db.session.add(Setting(key=key, value="x"))
+
+
+def add_and_flush(key):
+    db.session.add(Setting(key=key, value="x"))
+    db.session.flush()
+
+
+def change_a_loaded_row(key):
+    db.session.scalar(select(Setting).where(Setting.key == "kept")).value = key
+
+
+@pytest.fixture
+def routes(make_installed_app):
+    """An app with test-only GET pages that read, or change something and render."""
+    app = make_installed_app()
+    with app.app_context():
+        db.session.add(Setting(key="kept", value="as it was"))
+        db.session.commit()
+
+    def page(change):
+        def view(key):
+            Setting.get("self_registration")  # a read, as every page makes
+            if change:
+                change(key)
+            return show_transaction_state()
+        return view
+
+    for name, change in (("read", None), ("pending", add_pending), ("flushed", add_and_flush),
+                         ("changed", change_a_loaded_row)):
+        app.add_url_rule(f"/test-only/{name}/<key>", f"test_only_{name}", page(change))
+    return app
+
+
+def test_a_page_that_only_read_ends_its_transaction_before_rendering(routes):
+    response = routes.test_client().get("/test-only/read/k")
+    assert response.get_data(as_text=True) == "open=False"
+    assert routes.test_client().head("/test-only/read/k").status_code == 200
+
+
+@pytest.mark.parametrize("change", ["pending", "flushed", "changed"])
+def test_a_page_that_changed_something_keeps_it_uncommitted(routes, change):
+    response = routes.test_client().get(f"/test-only/{change}/new-{change}")
+    assert response.get_data(as_text=True) == "open=True"
+    with routes.app_context():
+        assert db.session.get(Setting, f"new-{change}") is None  # rolled back at teardown
+        assert Setting.get("kept") == "as it was"
