@@ -39,8 +39,9 @@ def commit_autosave() -> None:
     once to every other connection, so a test resumes anywhere with it; but a crash of the
     database server (not of the app) within the next 0.6 s (three times wal_writer_delay)
     can lose it, and the nurse answers that question again. Waiting for the flush instead
-    cost the answer POST a fifth of its throughput. Submissions, hours and everything else
-    commit with db.session.commit() and wait.
+    cost the answer POST 7% of its throughput on an idle machine and 20% on a busy one
+    (benchmarks/exam_pages.py). Submissions, hours and everything else commit with
+    db.session.commit() and wait.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SET LOCAL synchronous_commit TO OFF"))

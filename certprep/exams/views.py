@@ -29,6 +29,7 @@ from certprep.bank import outline
 from certprep.bank.models import Question, QuestionSet, QuestionVersion
 from certprep.bank.reports import REPORT_REASON_LABELS, QuestionReport
 from certprep.bank.versions import to_record
+from certprep.database import commit_autosave
 from certprep.exams import assemble, attempts, results, rules, scheduling, stats
 from certprep.exams.cli import estimate_for
 from certprep.exams.forms import (
@@ -309,7 +310,7 @@ def question(attempt_id, n):
                              "flagged": item.flagged})
         else:
             reply = redirect(_after_answer(attempt, item, form.go.data))
-        db.session.commit()
+        commit_autosave()
         return reply
     note, navigator = page_only
     saved = attempts.response_from_json(item.response)

@@ -52,3 +52,24 @@ def test_question_page_and_answer_have_a_fixed_query_budget(client, nurse, prior
     assert len(on_page) <= BUDGET, on_page
     assert len(on_answer) <= BUDGET, on_answer
     assert len(on_autosave) <= BUDGET, on_autosave
+    # What the page needs today: the signed-in user, then one query for the whole page.
+    assert len(on_page) == 2, on_page
+    # The user, the item, its UPDATE (and on PostgreSQL the asynchronous-commit setting).
+    postgres = db.engine.dialect.name == "postgresql"
+    assert len(on_answer) == 3 + postgres, on_answer
+
+
+def test_answers_commit_without_waiting_for_the_disk_and_submitting_waits(client, nurse):
+    """On PostgreSQL an autosave commits asynchronously (certprep.database.commit_autosave);
+    the submission, which grades and schedules the whole test, waits for the disk."""
+    attempt_id = start(client, count=3)
+    page = f"/exams/attempts/{attempt_id}/1"
+    token = csrf_from(client, page)
+    with counted_statements() as on_answer:
+        client.post(page, data={"csrf_token": token, "response": "A", "go": "next"})
+    with counted_statements() as on_submit:
+        client.post(f"/exams/attempts/{attempt_id}/submit", data={"csrf_token": token})
+    assert db.session.get(Attempt, attempt_id).submitted
+    asynchronous = "SET LOCAL synchronous_commit TO OFF"
+    assert (asynchronous in on_answer) == (db.engine.dialect.name == "postgresql")
+    assert asynchronous not in on_submit
