@@ -106,7 +106,9 @@ class AttemptItem(db.Model):
     subdomain: Mapped[str | None] = mapped_column(String(120))
     scored: Mapped[bool] = mapped_column(default=True)  # False: an unscored pretest item
     order: Mapped[list] = mapped_column(JSON, default=list)  # stored option indexes, as shown
-    response: Mapped[dict | None] = mapped_column(JSON)
+    # None is SQL NULL, not JSON null: "answered" in queries (response IS NOT NULL) and in
+    # Python (response is not None) must agree when a nurse clears an answer.
+    response: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     correct: Mapped[bool | None] = mapped_column()  # None until graded
     credit: Mapped[float | None] = mapped_column()

@@ -244,6 +244,23 @@ def test_the_navigator_shows_each_questions_state_and_the_tab_names_the_question
         as_text=True)
 
 
+def test_a_cleared_answer_is_unanswered_in_the_navigator_the_database_and_the_pools(
+        client, nurse):
+    attempt_id = start(client, count=6)
+    n = next(i for i in range(1, 7) if "response" in right_answer(item_at(attempt_id, i)))
+    answer(client, attempt_id, n, right_answer(item_at(attempt_id, n)))
+    answer(client, attempt_id, n, {"response": []})  # every option unticked again
+    assert not item_at(attempt_id, n).answered
+    stored = db.session.execute(select(AttemptItem.id).where(
+        AttemptItem.attempt_id == attempt_id, AttemptItem.position == n,
+        AttemptItem.response.is_(None))).all()
+    assert len(stored) == 1  # SQL NULL, which every query reads as "not answered"
+    page = client.get(f"/exams/attempts/{attempt_id}/{n}").get_data(as_text=True)
+    assert f'aria-label="Question {n}, not answered"' in page
+    screen = client.get(f"/exams/attempts/{attempt_id}/submit").get_data(as_text=True)
+    assert "Not answered (6)" in screen
+
+
 def test_submitting_schedules_reviews_and_wrong_ones_are_due_tomorrow(app, client, nurse):
     attempt_id = start(client, count=2, domain="interventions")
     answer(client, attempt_id, 1, right_answer(item_at(attempt_id, 1)))
