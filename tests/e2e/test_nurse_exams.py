@@ -124,6 +124,7 @@ def test_nurse_practises_reviews_and_comes_back_the_next_day(browser, practice_e
         expect(page.locator(".rationale")).to_be_visible()
         accessible(page, f"exams-tutor-rationale{suffix}")
         page.get_by_role("button", name="Next question").click()
+        page.wait_for_url(re.compile(r"/2$"))
         page.get_by_label("Flag for review").check()
         expect(page.get_by_role("status").filter(has_text="Answer saved")).to_be_attached()
         page.goto(page.url)
@@ -132,15 +133,18 @@ def test_nurse_practises_reviews_and_comes_back_the_next_day(browser, practice_e
         # A timed test: answer half, sign out, sign in again, resume where it stopped.
         build(page, base, "timed", 4)
         expect(page.locator(".timer")).to_be_visible()
-        for _ in range(2):
+        for following in (2, 3):
             choose_first(page)
             page.get_by_role("button", name="Next question").click()
+            # choose_first looks without waiting: on the page it meant to answer, loaded.
+            page.wait_for_url(re.compile(rf"/{following}$"))
         stopped_at = page.url
         sign_out(page, width)
         sign_in(page, base)
         page.goto(base + "/exams/")
         accessible(page, f"exams-home{suffix}")
         page.get_by_role("link", name="Resume").first.click()  # the newest test is listed first
+        page.wait_for_url(re.compile(r"/exams/attempts/\d+/\d+$"))  # its keys work once loaded
         assert page.url == stopped_at
 
         # The keyboard alone: 1 chooses, N moves on.
