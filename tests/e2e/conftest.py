@@ -6,12 +6,14 @@ them; with CERTPREP_REQUIRE_BROWSER=1 (CI) a missing browser is a failure.
 
 import os
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -65,15 +67,51 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def flask_env(database: Path) -> dict:
+    """The environment of a server or `flask` command on its own SQLite file."""
+    env = {
+        **os.environ,
+        "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
+        "CERTPREP_SECRET_KEY": "e2e-secret-key",
+    }
+    env.pop("CERTPREP_TEST_DATABASE_URL", None)
+    return env
+
+
+def flask(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """Run a `flask` command of certprep, as an operator would."""
+    bin_dir = Path(sys.executable).parent
+    return subprocess.run([bin_dir / "flask", "--app", "certprep", *args], env=env, check=True,
+                          capture_output=True, input=stdin, text=True)
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a SQLite database whole (SQLite's backup also takes what its log still holds)."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+    return target
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty database at the newest migration: `flask db upgrade` once, copied per test."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite"
+    flask(flask_env(path), "db", "upgrade")
+    return path
+
+
 @contextmanager
 def serve(env: dict):
-    """certprep under gunicorn on a free loopback port with `env`; yields its base URL."""
+    """certprep under gunicorn on a free loopback port with `env`; yields its base URL.
+
+    One worker with threads, as `make run` serves: a second worker would only cost its start.
+    """
     port = free_port()
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
-        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "certprep:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--threads", "4", "certprep:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -83,32 +121,33 @@ def serve(env: dict):
                 break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
+                stop(server)
                 raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+            time.sleep(0.05)
     try:
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
         server.stderr.close()
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Kill the server and its worker at once.
+
+    Every response the test waited for has been sent, and SQLite keeps what was committed
+    through a kill (the next server on the same file recovers its log): a graceful stop
+    would only wait.
+    """
+    with suppress(ProcessLookupError):  # it has exited already
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+
+
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(migrated_database, tmp_path):
     """certprep under gunicorn on a free loopback port, with its own empty database."""
-    env = {
-        **os.environ,
-        "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-        "CERTPREP_SECRET_KEY": "e2e-secret-key",
-    }
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "flask", "--app", "certprep", "db", "upgrade"],
-        env=env, check=True, capture_output=True,
-    )
-    with serve(env) as base:
+    database = copy_database(migrated_database, tmp_path / "e2e.sqlite")
+    with serve(flask_env(database)) as base:
         yield base
 
 

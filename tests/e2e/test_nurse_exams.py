@@ -4,39 +4,26 @@ reviews due the next day, the keyboard alone, and the same at phone width; axe o
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, serve
+from tests.e2e.conftest import SCREENSHOTS, copy_database, flask, flask_env, serve
 
 NURSE = "casey.nurse@clinic.example"
 PASSWORD = "steady-lantern-47"
 AXE = Axe()
 
 
-def flask(env, *args, stdin=None):
-    bin_dir = Path(sys.executable).parent
-    return subprocess.run([bin_dir / "flask", "--app", "certprep", *args], env=env, check=True,
-                          capture_output=True, input=stdin, text=True)
-
-
 @pytest.fixture(scope="module")
-def prepared_database(tmp_path_factory):
+def prepared_database(migrated_database, tmp_path_factory):
     """Migrated, with the shipped bank and two accounts: built once, copied for each test."""
-    path = tmp_path_factory.mktemp("practice") / "prepared.sqlite"
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{path}",
-           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    flask(env, "db", "upgrade")
+    path = copy_database(migrated_database,
+                         tmp_path_factory.mktemp("practice") / "prepared.sqlite")
+    env = flask_env(path)
     flask(env, "bank", "load-shipped")
     flask(env, "users", "create", "robin@clinic.example", "--name", "Robin Reyes",
           "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
@@ -47,12 +34,7 @@ def prepared_database(tmp_path_factory):
 
 @pytest.fixture
 def practice_env(prepared_database, tmp_path):
-    database = tmp_path / "e2e.sqlite"
-    shutil.copyfile(prepared_database, database)
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
-           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    return env
+    return flask_env(copy_database(prepared_database, tmp_path / "e2e.sqlite"))
 
 
 def accessible(page, name: str):
