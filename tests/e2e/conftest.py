@@ -18,10 +18,14 @@ from pathlib import Path
 
 import pytest
 
+from certprep import create_app
+from certprep.extensions import db
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SECRET_KEY = "e2e-secret-key"
 SKIP_REASON = (
     f"browser tests skipped: no Chromium at {CHROMIUM}; install it with "
     "`apt-get install -y chromium` (or set CHROMIUM_PATH) to run them"
@@ -68,21 +72,29 @@ def free_port() -> int:
 
 
 def flask_env(database: Path) -> dict:
-    """The environment of a server or `flask` command on its own SQLite file."""
+    """The environment of a server on its own SQLite file."""
     env = {
         **os.environ,
         "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
-        "CERTPREP_SECRET_KEY": "e2e-secret-key",
+        "CERTPREP_SECRET_KEY": SECRET_KEY,
     }
     env.pop("CERTPREP_TEST_DATABASE_URL", None)
     return env
 
 
-def flask(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    """Run a `flask` command of certprep, as an operator would."""
-    bin_dir = Path(sys.executable).parent
-    return subprocess.run([bin_dir / "flask", "--app", "certprep", *args], env=env, check=True,
-                          capture_output=True, input=stdin, text=True)
+def flask(database: Path, *args: str, stdin: str | None = None) -> str:
+    """Run one of certprep's `flask` commands on `database`; returns what it printed.
+
+    The same click command an operator runs, here in the test process: a new Python for
+    each command would spend most of its second importing the app.
+    """
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "SECRET_KEY": SECRET_KEY})
+    with app.app_context():  # the `flask` command pushes one
+        result = app.test_cli_runner().invoke(args=list(args), input=stdin)
+        db.engine.dispose()
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
 
 
 def copy_database(source: Path, target: Path) -> Path:
@@ -94,9 +106,9 @@ def copy_database(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def migrated_database(tmp_path_factory) -> Path:
-    """An empty database at the newest migration: `flask db upgrade` once, copied per test."""
+    """An empty database at the newest migration: migrated once, copied for each test."""
     path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite"
-    flask(flask_env(path), "db", "upgrade")
+    flask(path, "db", "upgrade")
     return path
 
 

@@ -28,11 +28,10 @@ def clinic_database(migrated_database, tmp_path_factory):
     """A site with a nurse and a supervisor, made with the command line once and copied for
     each test; no administrator yet, so each journey still begins with the first-run setup."""
     path = copy_database(migrated_database, tmp_path_factory.mktemp("clinic") / "clinic.sqlite")
-    env = flask_env(path)
-    flask(env, "sites", "create", "North Clinic")
-    flask(env, "users", "create", NURSE, "--name", "Nadia Nurse", "--role", "nurse",
+    flask(path, "sites", "create", "North Clinic")
+    flask(path, "users", "create", NURSE, "--name", "Nadia Nurse", "--role", "nurse",
           "--site", "North Clinic", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
-    flask(env, "users", "create", SUPERVISOR, "--name", "Sam Supervisor", "--role",
+    flask(path, "users", "create", SUPERVISOR, "--name", "Sam Supervisor", "--role",
           "supervisor", "--credentials", "RN, MSN", "--site", "North Clinic",
           "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
     return path

@@ -23,11 +23,10 @@ def prepared_database(migrated_database, tmp_path_factory):
     """Migrated, with the shipped bank and two accounts: built once, copied for each test."""
     path = copy_database(migrated_database,
                          tmp_path_factory.mktemp("practice") / "prepared.sqlite")
-    env = flask_env(path)
-    flask(env, "bank", "load-shipped")
-    flask(env, "users", "create", "robin@clinic.example", "--name", "Robin Reyes",
+    flask(path, "bank", "load-shipped")
+    flask(path, "users", "create", "robin@clinic.example", "--name", "Robin Reyes",
           "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
-    flask(env, "users", "create", NURSE, "--name", "Casey Moreno", "--role", "nurse",
+    flask(path, "users", "create", NURSE, "--name", "Casey Moreno", "--role", "nurse",
           "--password-stdin", stdin=PASSWORD + "\n")
     return path
 
