@@ -35,9 +35,10 @@ run: $(VENV)/.installed-run
 	$(SERVE)
 
 ## test: the whole suite on SQLite (browser tests too, when Chromium is installed)
+# Whole files per worker, in collection order: the browser journeys first (tests/e2e/conftest.py).
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 ## test-postgres: the same suite on a PostgreSQL database made and dropped for the run
 test-postgres: $(VENV)/.installed-test

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -16,7 +17,8 @@ import flask
 import pytest
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import event, text
+from jinja2 import BytecodeCache
+from sqlalchemy import Engine, event, text
 
 from certprep import create_app
 from certprep.auth import accounts
@@ -28,6 +30,39 @@ DATA = Path(__file__).resolve().parent / "data"  # small files written for these
 PASSWORD = "steady-lantern-47"
 ADMIN_EMAIL = "admin@example.com"
 TEST_DATABASE_URL = os.environ.get("CERTPREP_TEST_DATABASE_URL")
+
+
+@event.listens_for(Engine, "connect")
+def skip_waiting_for_the_disk(dbapi_connection, _record) -> None:
+    """Test databases are thrown away: SQLite need not flush to disk at every commit.
+
+    What a commit makes visible to other connections, and every lock, stays as it is; only
+    durability through a power cut is given up. The app's own settings are untouched.
+    """
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous = OFF")
+
+
+class CompiledTemplates(BytecodeCache):
+    """Jinja's compiled templates, kept for the whole test process.
+
+    Each test builds its own app, and each app would otherwise parse and compile every
+    template it renders again. An entry is found by the template's name and file, and used
+    only while the file's source is unchanged.
+    """
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 @pytest.fixture(scope="session")
@@ -89,14 +124,21 @@ def empty_tables() -> None:
     db.session.expunge_all()
 
 
+def app_for_tests(settings: dict) -> flask.Flask:
+    """The app on these settings, with the isolating client and the shared templates."""
+    app = create_app(settings)
+    app.test_client_class = IsolatedClient
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
+    return app
+
+
 @pytest.fixture
 def make_app(_schema):
     """Build an app on the test database with extra settings; tables start empty."""
     made = []
 
     def build(**settings):
-        app = create_app({**settings_for_tests(_schema), **settings})
-        app.test_client_class = IsolatedClient
+        app = app_for_tests({**settings_for_tests(_schema), **settings})
         made.append(app)
         return app
 
@@ -176,8 +218,7 @@ def module_app(_schema):
 
     Its tables are emptied when the module starts and when it ends.
     """
-    app = create_app(settings_for_tests(_schema))
-    app.test_client_class = IsolatedClient
+    app = app_for_tests(settings_for_tests(_schema))
     with app.app_context():
         empty_tables()
         yield app

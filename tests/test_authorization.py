@@ -4,6 +4,7 @@ A new route without a row here fails test_every_route_is_in_the_table.
 """
 
 from datetime import date
+from functools import cache
 
 import pytest
 from flask import url_for
@@ -171,7 +172,9 @@ OBJECT_RULE_REFUSALS = {
 }
 
 
+@cache
 def bare_app():
+    """An app whose routes and views are only read: one serves every test here."""
     return create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
 
 

@@ -17,7 +17,6 @@ from collections import defaultdict
 from datetime import datetime
 
 import segno
-from fpdf import FPDF
 
 from certprep.hours import rules
 from certprep.hours.vocab import CATEGORIES
@@ -87,6 +86,10 @@ def _latin(text) -> str:
 
 
 def pdf(summary: dict, code: str, verify_url: str, *, compress: bool = True) -> bytes:
+    # Imported here: fpdf2 and its fontTools take a tenth of a second, and every server
+    # worker and `flask` command would pay it at start for a page few people open.
+    from fpdf import FPDF
+
     doc = FPDF(format="A4")
     doc.set_compression(compress)
     doc.set_auto_page_break(auto=True, margin=15)

@@ -5,7 +5,9 @@ import json
 from collections import Counter
 
 import pytest
+from sqlalchemy import func, select
 
+from certprep.extensions import db
 from tests.bank.corpus import (
     CORPUS,
     MOODLE_KINDS,
@@ -33,9 +35,23 @@ def expected_types(entry) -> dict:
     return {kind: count for kind, count in kinds.items() if count}
 
 
+@pytest.fixture(scope="module")
+def dry_runner(module_app):
+    """A dry run only reads, so one app serves every file; each test checks it wrote nothing,
+    so the next still starts from empty tables."""
+    return module_app.test_cli_runner()
+
+
+def stored_rows() -> int:
+    return sum(db.session.scalar(select(func.count()).select_from(table))
+               for table in db.metadata.sorted_tables)
+
+
 @pytest.mark.parametrize(("name", "entry"), ENTRIES, ids=[name for name, _ in ENTRIES])
-def test_import_json_contract(runner, name, entry):
-    result = runner.invoke(args=["bank", "import", str(CORPUS / name), "--dry-run", "--json"])
+def test_import_json_contract(dry_runner, name, entry):
+    result = dry_runner.invoke(args=["bank", "import", str(CORPUS / name), "--dry-run",
+                                     "--json"])
+    assert stored_rows() == 0
     report = json.loads(result.output)
     assert set(report) >= {"file", "format", "questions", "by_type", "importable", "skipped",
                            "errors", "categories"}

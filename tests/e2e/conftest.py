@@ -6,30 +6,48 @@ them; with CERTPREP_REQUIRE_BROWSER=1 (CI) a missing browser is a failure.
 
 import os
 import shutil
+import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
-from contextlib import contextmanager
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 import pytest
+
+from certprep import create_app
+from certprep.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+SECRET_KEY = "e2e-secret-key"
 SKIP_REASON = (
     f"browser tests skipped: no Chromium at {CHROMIUM}; install it with "
     "`apt-get install -y chromium` (or set CHROMIUM_PATH) to run them"
 )
 
 
+# Collected first, longest file first (22, 19, 18 and 8 s on one idle worker): `make test`
+# gives the pytest-xdist workers whole files in collection order (--dist loadfile
+# --no-loadscope-reorder), so the journeys start at once on both workers and the thousands
+# of short tests fill in around them, instead of meeting on one worker midway.
+JOURNEY_ORDER = ["test_educator.py", "test_nurse_exams.py", "test_hours.py",
+                 "test_first_run.py"]
+
+
 def pytest_collection_modifyitems(config, items):
     browser_items = [item for item in items if "e2e" in item.nodeid.split("/")]
     for item in browser_items:
         item.add_marker(pytest.mark.browser)
+    rank = {name: place for place, name in enumerate(JOURNEY_ORDER)}
+    browser_items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    first = set(browser_items)
+    items[:] = browser_items + [item for item in items if item not in first]
     if Path(CHROMIUM).exists():
         return
     if os.environ.get("CERTPREP_REQUIRE_BROWSER") == "1":
@@ -65,15 +83,59 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def flask_env(database: Path) -> dict:
+    """The environment of a server on its own SQLite file."""
+    env = {
+        **os.environ,
+        "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
+        "CERTPREP_SECRET_KEY": SECRET_KEY,
+    }
+    env.pop("CERTPREP_TEST_DATABASE_URL", None)
+    return env
+
+
+def flask(database: Path, *args: str, stdin: str | None = None) -> str:
+    """Run one of certprep's `flask` commands on `database`; returns what it printed.
+
+    The same click command an operator runs, here in the test process: a new Python for
+    each command would spend most of its second importing the app.
+    """
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+                      "SECRET_KEY": SECRET_KEY})
+    with app.app_context():  # the `flask` command pushes one
+        result = app.test_cli_runner().invoke(args=list(args), input=stdin)
+        db.engine.dispose()
+    assert result.exit_code == 0, (result.output, result.exception)
+    return result.output
+
+
+def copy_database(source: Path, target: Path) -> Path:
+    """Copy a SQLite database whole (SQLite's backup also takes what its log still holds)."""
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)
+    return target
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory) -> Path:
+    """An empty database at the newest migration: migrated once, copied for each test."""
+    path = tmp_path_factory.mktemp("migrated") / "migrated.sqlite"
+    flask(path, "db", "upgrade")
+    return path
+
+
 @contextmanager
 def serve(env: dict):
-    """certprep under gunicorn on a free loopback port with `env`; yields its base URL."""
+    """certprep under gunicorn on a free loopback port with `env`; yields its base URL.
+
+    One worker with threads, as `make run` serves: a second worker would only cost its start.
+    """
     port = free_port()
     bin_dir = Path(sys.executable).parent
     server = subprocess.Popen(
-        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "certprep:create_app()"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [bin_dir / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
+         "--threads", "4", "certprep:create_app()"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -83,32 +145,33 @@ def serve(env: dict):
                 break
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
+                stop(server)
                 raise RuntimeError(server.stderr.read().decode()[-2000:]) from None
-            time.sleep(0.2)
+            time.sleep(0.05)
     try:
         yield base
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop(server)
         server.stderr.close()
 
 
+def stop(server: subprocess.Popen) -> None:
+    """Kill the server and its worker at once.
+
+    Every response the test waited for has been sent, and SQLite keeps what was committed
+    through a kill (the next server on the same file recovers its log): a graceful stop
+    would only wait.
+    """
+    with suppress(ProcessLookupError):  # it has exited already
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=10)
+
+
 @pytest.fixture
-def live_server(tmp_path):
+def live_server(migrated_database, tmp_path):
     """certprep under gunicorn on a free loopback port, with its own empty database."""
-    env = {
-        **os.environ,
-        "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-        "CERTPREP_SECRET_KEY": "e2e-secret-key",
-    }
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(
-        [bin_dir / "flask", "--app", "certprep", "db", "upgrade"],
-        env=env, check=True, capture_output=True,
-    )
-    with serve(env) as base:
+    database = copy_database(migrated_database, tmp_path / "e2e.sqlite")
+    with serve(flask_env(database)) as base:
         yield base
 
 

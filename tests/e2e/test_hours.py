@@ -3,28 +3,45 @@ overlap), imports a CSV with one bad row, fixes it and imports; the supervisor a
 at once and returns one; the nurse fixes and resubmits; the figures change; the PDF's code
 verifies on the public page and an altered code does not. axe runs on every page."""
 
-import os
 import re
-import subprocess
-import sys
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ADMIN_PASSWORD, create_admin
+from tests.e2e.conftest import (
+    ADMIN_PASSWORD,
+    copy_database,
+    create_admin,
+    flask,
+    flask_env,
+    serve,
+)
 
 NURSE, SUPERVISOR = "nadia@clinic.example", "sam@clinic.example"
 D = [(date.today() - timedelta(days=n)).isoformat() for n in range(1, 6)]
 
 
-def flask(tmp_path, *args, stdin=None):
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite'}",
-           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    subprocess.run([Path(sys.executable).parent / "flask", "--app", "certprep", *args],
-                   env=env, check=True, capture_output=True, input=stdin, text=True)
+@pytest.fixture(scope="module")
+def clinic_database(migrated_database, tmp_path_factory):
+    """A site with a nurse and a supervisor, made with the command line once and copied for
+    each test; no administrator yet, so each journey still begins with the first-run setup."""
+    path = copy_database(migrated_database, tmp_path_factory.mktemp("clinic") / "clinic.sqlite")
+    flask(path, "sites", "create", "North Clinic")
+    flask(path, "users", "create", NURSE, "--name", "Nadia Nurse", "--role", "nurse",
+          "--site", "North Clinic", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    flask(path, "users", "create", SUPERVISOR, "--name", "Sam Supervisor", "--role",
+          "supervisor", "--credentials", "RN, MSN", "--site", "North Clinic",
+          "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    return path
+
+
+@pytest.fixture
+def clinic_server(clinic_database, tmp_path):
+    database = copy_database(clinic_database, tmp_path / "e2e.sqlite")
+    with serve(flask_env(database)) as base:
+        yield base
 
 
 def axe_clean(page):
@@ -53,16 +70,10 @@ def log_hours(page, base, day, start, end):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_the_hours_journey(page, live_server, shoot, tmp_path, width):
+def test_the_hours_journey(page, clinic_server, shoot, tmp_path, width):
     page.set_viewport_size({"width": width, "height": 900})
-    base = live_server
+    base = clinic_server
     create_admin(page, base)
-    flask(tmp_path, "sites", "create", "North Clinic")
-    flask(tmp_path, "users", "create", NURSE, "--name", "Nadia Nurse", "--role", "nurse",
-          "--site", "North Clinic", "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
-    flask(tmp_path, "users", "create", SUPERVISOR, "--name", "Sam Supervisor", "--role",
-          "supervisor", "--credentials", "RN, MSN", "--site", "North Clinic",
-          "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
 
     sign_in(page, base, NURSE)
     log_hours(page, base, D[0], "08:00", "10:00")

@@ -4,55 +4,36 @@ reviews due the next day, the keyboard alone, and the same at phone width; axe o
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import SCREENSHOTS, serve
+from tests.e2e.conftest import SCREENSHOTS, copy_database, flask, flask_env, serve
 
 NURSE = "casey.nurse@clinic.example"
 PASSWORD = "steady-lantern-47"
 AXE = Axe()
 
 
-def flask(env, *args, stdin=None):
-    bin_dir = Path(sys.executable).parent
-    return subprocess.run([bin_dir / "flask", "--app", "certprep", *args], env=env, check=True,
-                          capture_output=True, input=stdin, text=True)
-
-
 @pytest.fixture(scope="module")
-def prepared_database(tmp_path_factory):
+def prepared_database(migrated_database, tmp_path_factory):
     """Migrated, with the shipped bank and two accounts: built once, copied for each test."""
-    path = tmp_path_factory.mktemp("practice") / "prepared.sqlite"
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{path}",
-           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    flask(env, "db", "upgrade")
-    flask(env, "bank", "load-shipped")
-    flask(env, "users", "create", "robin@clinic.example", "--name", "Robin Reyes",
+    path = copy_database(migrated_database,
+                         tmp_path_factory.mktemp("practice") / "prepared.sqlite")
+    flask(path, "bank", "load-shipped")
+    flask(path, "users", "create", "robin@clinic.example", "--name", "Robin Reyes",
           "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
-    flask(env, "users", "create", NURSE, "--name", "Casey Moreno", "--role", "nurse",
+    flask(path, "users", "create", NURSE, "--name", "Casey Moreno", "--role", "nurse",
           "--password-stdin", stdin=PASSWORD + "\n")
     return path
 
 
 @pytest.fixture
 def practice_env(prepared_database, tmp_path):
-    database = tmp_path / "e2e.sqlite"
-    shutil.copyfile(prepared_database, database)
-    env = {**os.environ, "CERTPREP_DATABASE_URL": f"sqlite:///{database}",
-           "CERTPREP_SECRET_KEY": "e2e-secret-key"}
-    env.pop("CERTPREP_TEST_DATABASE_URL", None)
-    return env
+    return flask_env(copy_database(prepared_database, tmp_path / "e2e.sqlite"))
 
 
 def accessible(page, name: str):
@@ -124,6 +105,7 @@ def test_nurse_practises_reviews_and_comes_back_the_next_day(browser, practice_e
         expect(page.locator(".rationale")).to_be_visible()
         accessible(page, f"exams-tutor-rationale{suffix}")
         page.get_by_role("button", name="Next question").click()
+        page.wait_for_url(re.compile(r"/2$"))
         page.get_by_label("Flag for review").check()
         expect(page.get_by_role("status").filter(has_text="Answer saved")).to_be_attached()
         page.goto(page.url)
@@ -132,15 +114,18 @@ def test_nurse_practises_reviews_and_comes_back_the_next_day(browser, practice_e
         # A timed test: answer half, sign out, sign in again, resume where it stopped.
         build(page, base, "timed", 4)
         expect(page.locator(".timer")).to_be_visible()
-        for _ in range(2):
+        for following in (2, 3):
             choose_first(page)
             page.get_by_role("button", name="Next question").click()
+            # choose_first looks without waiting: on the page it meant to answer, loaded.
+            page.wait_for_url(re.compile(rf"/{following}$"))
         stopped_at = page.url
         sign_out(page, width)
         sign_in(page, base)
         page.goto(base + "/exams/")
         accessible(page, f"exams-home{suffix}")
         page.get_by_role("link", name="Resume").first.click()  # the newest test is listed first
+        page.wait_for_url(re.compile(r"/exams/attempts/\d+/\d+$"))  # its keys work once loaded
         assert page.url == stopped_at
 
         # The keyboard alone: 1 chooses, N moves on.
