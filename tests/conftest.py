@@ -6,6 +6,7 @@ test-postgres`` sets it) the same tests run on PostgreSQL.
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import sqlite3
@@ -30,6 +31,19 @@ DATA = Path(__file__).resolve().parent / "data"  # small files written for these
 PASSWORD = "steady-lantern-47"
 ADMIN_EMAIL = "admin@example.com"
 TEST_DATABASE_URL = os.environ.get("CERTPREP_TEST_DATABASE_URL")
+
+
+def pytest_collection_finish(session) -> None:
+    """Spare the garbage collector work that finds nothing.
+
+    What exists once the tests are collected (modules, the test items) lives until the
+    end, yet every full collection walked all of it again: a fifth of the in-process
+    tests' time. It is frozen out of the collector's sight, and the collector runs less
+    often (each test makes and drops many thousands of objects).
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7_000, 10, 10)  # Python's default first threshold is 700
 
 
 @event.listens_for(Engine, "connect")
